@@ -1,0 +1,213 @@
+"""Command line: kept thin; the work happens in the engine and the reporters.
+
+Heavy modules are imported inside the commands so ``netlint --version`` and pre-commit
+runs on one small file start quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Any
+
+import click
+
+from netlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "sarif", "json", "github")
+FAIL_ON = ("error", "warning", "note", "never")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
+
+
+class _Group(click.Group):
+    """Turns netlint's UsageError into exit code 2 with a one-line message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from netlint.errors import UsageError
+
+        try:
+            return super().invoke(ctx)
+        except UsageError as err:
+            click.echo(f"netlint: error: {err}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="netlint",
+                      message="%(prog)s %(version)s")
+def main() -> None:
+    """netlint: policy-as-code linter for Kubernetes, NetworkPolicy, Compose and Envoy."""
+
+
+def build_options(
+    paths: tuple[str, ...], config: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+    rules_dirs: tuple[str, ...], extra: dict[str, Any],
+) -> Any:
+    """Defaults < config file < command line."""
+    from netlint.config import apply_config, find_config, load_config
+    from netlint.options import ScanOptions
+
+    options = ScanOptions()
+    config_path = config or find_config(paths[0] if paths else ".")
+    if config_path:
+        data, base = load_config(config_path)
+        apply_config(options, data, base)
+        options.config_file = config_path
+    if select:
+        options.select = _split(select)
+    if ignore:
+        options.ignore = [*options.ignore, *_split(ignore)]
+    options.rule_dirs.extend(rules_dirs)
+    for key, value in extra.items():
+        if value is not None:
+            setattr(options, key, value)
+    return options
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--select", multiple=True, help="Rule ids or tags to run, comma-separated "
+              "(default: all).")
+@click.option("--ignore", multiple=True, help="Rule ids or tags not to run.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report here instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False),
+              help="Config file (default: nearest .netlint.yaml or pyproject.toml).")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Directory of extra rule files (repeatable).")
+@click.option("--pss-version", default=None, help="Pod Security Standards version: v1.N or "
+              "latest.")
+@click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
+              default=None, help="PSS level, or 'namespace' to follow namespace labels.")
+@click.option("--namespace", default=None, help="Namespace of objects that name none "
+              "(default: default).")
+@click.option("--include-suppressed", is_flag=True, default=None,
+              help="Report suppressed findings too (marked as such).")
+@click.option("--allow-empty", is_flag=True, help="Exit 0 even when no Kubernetes, Compose "
+              "or Envoy document was found.")
+@click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
+@click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
+def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
+         output: str | None, fail_on: str | None, config: str | None,
+         rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
+         namespace: str | None, include_suppressed: bool | None, allow_empty: bool,
+         quiet: bool, statistics: bool) -> None:
+    """Scan files and directories (or - for stdin)."""
+    from netlint.engine import Engine
+    from netlint.errors import UsageError
+    from netlint.options import parse_pss_version
+
+    options = build_options(paths, config, select, ignore, rules_dirs, {
+        "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
+        "namespace": namespace, "include_suppressed": include_suppressed,
+    })
+    parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
+    result = Engine(options).scan(paths)
+    stats = result.stats
+    if stats.files == 0:
+        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+
+    out: IO[str]
+    close = False
+    if output:
+        out = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        close = True
+    else:
+        out = sys.stdout
+    try:
+        if fmt == "text":
+            from netlint.reporters.text import render_to
+
+            render_to(result, out, color=False if output else None, quiet=quiet,
+                      statistics=statistics)
+        else:
+            from importlib import import_module
+
+            reporter = import_module(f"netlint.reporters.{fmt}")
+            out.write(reporter.render(result, include_suppressed=options.include_suppressed))
+    finally:
+        if close:
+            out.close()
+    if output and fmt != "text":
+        from netlint.reporters.text import make_console, summary_text
+
+        make_console(sys.stderr).print(summary_text(result))
+
+    nothing_parsed = stats.documents_total == 0
+    if nothing_parsed and not allow_empty and not result.findings:
+        click.echo("netlint: error: no Kubernetes, Compose or Envoy document was found; "
+                   "nothing was checked (use --allow-empty to accept this)", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(exit_code(result, options.fail_on))
+
+
+def exit_code(result: Any, fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_OK
+    from netlint.findings import Severity
+
+    threshold = Severity(fail_on).rank
+    if any(f.severity.rank >= threshold for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
+              default="table", show_default=True)
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Directory of extra rule files (repeatable).")
+@click.option("--select", multiple=True, help="Only these rule ids or tags.")
+def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]) -> None:
+    """List the rules: id, severity, tags and title."""
+    from netlint.registry import load_rules, select_rules
+
+    rules = select_rules(load_rules(rules_dirs), _split(select), [])
+    rows = sorted(rules.values(), key=lambda r: (r.target, r.id))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"id": r.id, "severity": r.severity.value, "tags": list(r.tags), "title": r.title,
+             "target": r.target, "file": r.file}
+            for r in rows
+        ], indent=2))
+        return
+    if fmt == "markdown":
+        from netlint.docs import rules_markdown
+
+        click.echo(rules_markdown(rows), nl=False)
+        return
+    from rich.table import Table
+
+    from netlint.reporters.text import make_console
+
+    table = Table(title=f"netlint rules ({len(rows)})", show_lines=False)
+    for col in ("id", "severity", "tags", "title"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.id, r.severity.value, ", ".join(r.tags), r.title)
+    make_console(sys.stdout).print(table)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
+def explain(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
+    """Show a rule's documentation: what, why, example, what to use instead."""
+    from netlint.errors import UsageError
+    from netlint.registry import load_rules
+    from netlint.reporters.common import rule_help_text
+
+    rules = load_rules(rules_dirs)
+    rule = rules.get(rule_id)
+    if rule is None:
+        raise UsageError(f"unknown rule '{rule_id}' (see `netlint rules`)")
+    click.echo(f"{rule.id} ({rule.severity.value}; tags: {', '.join(rule.tags)})")
+    click.echo(rule_help_text(rule))

@@ -1,0 +1,228 @@
+"""Find the files to scan, read them safely, and classify each document.
+
+Reading is defensive because anyone can write the files netlint reads: size caps,
+binary and encoding checks happen before the parser sees a byte, and every problem becomes
+a finding naming the file rather than a silent skip.
+"""
+
+from __future__ import annotations
+
+import codecs
+import fnmatch
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from netlint.errors import UsageError
+from netlint.source import Source
+
+SCANNED_SUFFIXES = (".yaml", ".yml", ".json")
+SKIPPED_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "third-party",
+        ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache",
+        ".ruff_cache", ".terraform", ".idea",
+    }
+)
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # filesystem path, or "-" for stdin
+    display: str  # what reports show: relative to the working directory when inside it
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """A file that could not be turned into text: reported as a finding on line 1."""
+
+    rule: str  # "unreadable-file" | "file-too-large" | "parse-error"
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+def display_path(path: str) -> str:
+    if path == STDIN:
+        return "<stdin>"
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _excluded(rel: str, patterns: Iterable[str]) -> bool:
+    rel = rel.replace(os.sep, "/")
+    parts = rel.split("/")
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, f"*/{pattern}"):
+            return True
+        if any(fnmatch.fnmatch(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[FileEntry],
+                                                                         list[tuple[str, str]]]:
+    """Expand the command-line paths into files.
+
+    Returns the files and a list of (path, problem) for paths that could not be walked
+    (reported as findings, the scan goes on).  A path that does not exist is a usage error.
+    """
+    exclude = list(exclude)
+    files: list[FileEntry] = []
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == STDIN:
+            files.append(FileEntry(STDIN, "<stdin>"))
+            continue
+        if not os.path.lexists(raw):
+            raise UsageError(f"{raw}: no such file or directory")
+        if os.path.isdir(raw):
+            for f in _walk(raw, exclude, problems):
+                key = os.path.realpath(f)
+                if key not in seen:
+                    seen.add(key)
+                    files.append(FileEntry(f, display_path(f)))
+        else:
+            key = os.path.realpath(raw)
+            if key not in seen:
+                seen.add(key)
+                files.append(FileEntry(raw, display_path(raw)))
+    return files, problems
+
+
+def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Iterator[str]:
+    def onerror(err: OSError) -> None:
+        problems.append((err.filename or root, f"cannot read directory: {err.strerror}"))
+
+    # followlinks=False: a symlink loop cannot make the walk endless
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIPPED_DIRS
+            and not _excluded(os.path.normpath(os.path.join(rel_dir, d)), exclude)
+        )
+        for name in sorted(filenames):
+            if not name.endswith(SCANNED_SUFFIXES):
+                continue
+            rel = os.path.normpath(os.path.join(rel_dir, name))
+            if exclude and _excluded(rel, exclude):
+                continue
+            yield os.path.join(dirpath, name)
+
+
+def read_source(entry: FileEntry, max_size: int) -> Source | ReadProblem:
+    """Read a file as text, refusing what is too large, binary or not decodable."""
+    try:
+        if entry.path == STDIN:
+            data = sys.stdin.buffer.read(max_size + 1)
+        else:
+            size = os.path.getsize(entry.path)
+            if size > max_size:
+                return ReadProblem(
+                    "file-too-large",
+                    f"file is {size:,} bytes, over the {max_size:,}-byte limit; not read "
+                    "(raise max-file-size in the config to scan it)",
+                )
+            with open(entry.path, "rb") as fh:
+                data = fh.read(max_size + 1)
+    except OSError as err:
+        return ReadProblem("unreadable-file", f"cannot read file: {err.strerror or err}")
+    if len(data) > max_size:
+        return ReadProblem("file-too-large", f"input is over the {max_size:,}-byte limit; not read")
+    text = decode(data)
+    if isinstance(text, ReadProblem):
+        return text
+    return Source(entry.display, text)
+
+
+def decode(data: bytes) -> str | ReadProblem:
+    """UTF-8 (with or without BOM) or UTF-16/32 with a BOM, as YAML allows."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as err:
+                return ReadProblem("parse-error", f"invalid {codec.upper()} text: {err.reason}")
+    if b"\0" in data[:8192]:
+        return ReadProblem("unreadable-file", "binary file (contains NUL bytes); not a YAML or "
+                           "JSON document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return ReadProblem("parse-error", f"invalid UTF-8 (byte 0x{data[err.start]:02x}); YAML "
+                           "and JSON files must be UTF-8 or carry a UTF-16 BOM", line, col)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\0" in text:
+        return ReadProblem("unreadable-file", "file contains NUL characters; not a YAML or JSON "
+                           "document")
+    return text
+
+
+# --- classification -------------------------------------------------------------------
+
+COMPOSE_FILE_NAME = re.compile(r"^(docker-)?compose(\.[\w.-]+)?\.ya?ml$")
+COMPOSE_TOP_LEVEL = frozenset(
+    {"version", "name", "include", "services", "networks", "volumes", "configs", "secrets",
+     "models"}
+)
+ENVOY_BOOTSTRAP_FIELDS = frozenset(
+    {
+        "node", "node_context_params", "static_resources", "dynamic_resources",
+        "cluster_manager", "hds_config", "flags_path", "stats_sinks", "deferred_stat_options",
+        "stats_config", "stats_flush_interval", "stats_flush_on_admin", "watchdog", "watchdogs",
+        "tracing", "layered_runtime", "admin", "overload_manager", "enable_dispatcher_stats",
+        "header_prefix", "stats_server_version_override", "use_tcp_for_dns_lookups",
+        "dns_resolution_config", "typed_dns_resolver_config", "bootstrap_extensions",
+        "fatal_actions", "config_sources", "default_config_source", "default_socket_interface",
+        "certificate_provider_instances", "inline_headers", "perf_tracing_file_path",
+        "default_regex_engine", "xds_delegate_extension", "xds_config_tracker_extension",
+        "listener_manager", "application_log_config", "grpc_async_client_manager_config",
+        "memory_allocator_manager", "runtime", "stats_matcher",
+    }
+)
+
+
+def classify(value: Any, file_name: str) -> str | None:
+    """The kind of one document: "kubernetes", "compose", "envoy" or None (not ours)."""
+    if not isinstance(value, Mapping):
+        return None
+    if isinstance(value.get("apiVersion"), str) and isinstance(value.get("kind"), str):
+        return "kubernetes"
+    keys = {k for k in value if isinstance(k, str)}
+    if "static_resources" in keys or "dynamic_resources" in keys:
+        return "envoy"
+    if isinstance(value.get("services"), Mapping) and all(
+        k in COMPOSE_TOP_LEVEL or k.startswith("x-") for k in keys
+    ):
+        return "compose"
+    # a Compose-named file is Compose even with a misspelled top-level key (reported by
+    # the Compose rules), as long as it has something Compose would read
+    if COMPOSE_FILE_NAME.match(os.path.basename(file_name)) and keys & COMPOSE_TOP_LEVEL:
+        return "compose"
+    if "admin" in keys and keys <= ENVOY_BOOTSTRAP_FIELDS:
+        return "envoy"
+    resources = value.get("resources")
+    if isinstance(resources, list) and resources and all(
+        isinstance(r, Mapping) and "envoy." in str(r.get("@type", "")) for r in resources
+    ):
+        return "envoy"
+    return None

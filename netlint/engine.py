@@ -1,0 +1,339 @@
+"""Run rules over files: load, classify, check, locate, suppress, sort.
+
+Data flows one way: files -> documents (with positions) -> project -> rules -> findings
+-> suppressions -> reporters.  A rule that raises on one document becomes an
+``internal-error`` finding naming the rule and file; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import traceback
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from netlint.discovery import (
+    FileEntry,
+    ReadProblem,
+    classify,
+    discover,
+    read_source,
+)
+from netlint.findings import Finding, Severity
+from netlint.options import ScanOptions
+from netlint.registry import Rule, load_rules, select_rules
+from netlint.source import Source, Span
+from netlint.suppressions import (
+    Suppression,
+    annotation_suppressions,
+    comment_suppressions,
+)
+from netlint.templates.base import Project, RuleContext, Violation
+from netlint.yamlnodes import Document, Path, locate, parse_documents
+
+KINDS = ("kubernetes", "compose", "envoy")
+
+
+@dataclass
+class ScanStats:
+    files: int = 0
+    files_skipped: int = 0  # parsed, but no Kubernetes, Compose or Envoy document in them
+    files_failed: int = 0  # could not be read or parsed at all
+    documents: Counter[str] = field(default_factory=Counter)
+    rules_run: int = 0
+
+    @property
+    def documents_total(self) -> int:
+        return sum(self.documents.values())
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    stats: ScanStats
+    rules: dict[str, Rule]  # the rules that ran (for SARIF metadata and summaries)
+    sources: dict[str, Source]
+    suppressed: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _Loaded:
+    sources: list[Source] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class Engine:
+    """One configured scan.  ``Engine(options).scan(paths)``."""
+
+    def __init__(self, options: ScanOptions, rules: Mapping[str, Rule] | None = None) -> None:
+        self.options = options
+        all_rules = rules if rules is not None else load_rules(options.rule_dirs)
+        self.all_rules = dict(all_rules)
+        self.rules = select_rules(self.all_rules, options.select, options.ignore)
+        self.shared: dict[str, Any] = {}
+
+    # --- loading ---------------------------------------------------------------------
+
+    def _finding(self, rule_id: str, path: str, span: Span, message: str, context: str = ""
+                 ) -> Finding:
+        rule = self.all_rules.get(rule_id)
+        severity = Severity(self.options.severity_overrides.get(rule_id, "")) if (
+            rule_id in self.options.severity_overrides
+        ) else (rule.severity if rule else Severity.ERROR)
+        return Finding(path, span, rule_id, message, severity, context=context or rule_id)
+
+    def load(self, entries: Iterable[FileEntry], stats: ScanStats) -> _Loaded:
+        loaded = _Loaded()
+        for entry in entries:
+            stats.files += 1
+            source = read_source(entry, self.options.max_file_size)
+            if isinstance(source, ReadProblem):
+                stats.files_failed += 1
+                span = Span(source.line, source.column, source.line, source.column + 1)
+                loaded.findings.append(self._finding(source.rule, entry.display, span,
+                                                     source.message))
+                continue
+            loaded.sources.append(source)
+            self.load_source(source, loaded, stats)
+        return loaded
+
+    def load_source(self, source: Source, loaded: _Loaded, stats: ScanStats) -> None:
+        docs, error = parse_documents(source)
+        recognised = 0
+        for doc in docs:
+            doc.kind = classify(doc.value, source.path)
+            if doc.kind is not None:
+                recognised += 1
+                stats.documents[doc.kind] += 1
+                loaded.documents.append(doc)
+            if doc.duplicates and doc.kind is not None:
+                for dup in doc.duplicates:
+                    src, kl, kc, kel, kec = dup.duplicate[:5]
+                    first_line = dup.first[1] + 1
+                    loaded.findings.append(self._finding(
+                        "yaml-duplicate-key", src.path, src.span(kl, kc, kel, kec),
+                        f"key '{dup.key}' appears again (first on line {first_line}); "
+                        "Kubernetes and Compose silently keep only this last value",
+                        context=f"duplicate {dup.key}",
+                    ))
+        if error is not None:
+            stats.files_failed += 1 if not docs else 0
+            loaded.findings.append(self._finding(
+                error.rule, source.path, _point(source, error.line0, error.col0), error.message,
+            ))
+        elif recognised == 0:
+            stats.files_skipped += 1
+
+    # --- checking --------------------------------------------------------------------
+
+    def scan(self, paths: Iterable[str]) -> ScanResult:
+        stats = ScanStats()
+        entries, walk_problems = discover(paths, self.options.exclude)
+        loaded = self.load(entries, stats)
+        for path, problem in walk_problems:
+            loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
+                                                 problem))
+        return self.check(loaded, stats)
+
+    def check(self, loaded: _Loaded, stats: ScanStats) -> ScanResult:
+        findings = list(loaded.findings)
+        doc_rules: dict[str, list[Rule]] = {kind: [] for kind in KINDS}
+        project_rules: list[Rule] = []
+        for rule in self.rules.values():
+            if rule.template == "builtin":
+                continue
+            module = rule.module
+            if getattr(module, "SCOPE", "document") == "project":
+                project_rules.append(rule)
+                continue
+            targets = getattr(module, "TARGETS", ("any",))
+            for kind in KINDS:
+                if ("any" in targets or kind in targets) and rule.target in (kind, "any"):
+                    doc_rules[kind].append(rule)
+        stats.rules_run = len([r for r in self.rules.values() if r.template != "builtin"])
+        contexts = {rid: RuleContext(r, self.options, self.shared) for rid, r in self.rules.items()}
+
+        for doc in loaded.documents:
+            for rule in doc_rules.get(doc.kind or "", ()):
+                findings.extend(self._run(rule, contexts[rule.id], doc))
+        if project_rules:
+            project = Project(loaded.documents)
+            for rule in project_rules:
+                findings.extend(self._run_project(rule, contexts[rule.id], project))
+
+        findings = self._drop_same_defects(findings)
+        findings = self._apply_path_ignores(findings)
+        kept, suppressed = self._suppress(findings, loaded)
+        kept.sort()
+        suppressed.sort()
+        reported = dict(self.rules)
+        for f in (*kept, *suppressed):
+            if f.rule_id in self.all_rules:
+                reported.setdefault(f.rule_id, self.all_rules[f.rule_id])
+        return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed)
+
+    def _drop_same_defects(self, findings: list[Finding]) -> list[Finding]:
+        """Report a defect once when two selected rules describe it (non-root vs PSS)."""
+        overlapping = {r.id: r.same_defect_as for r in self.rules.values() if r.same_defect_as}
+        if not overlapping:
+            return findings
+        places = {(f.rule_id, f.path, f.span.start_line, f.span.start_column) for f in findings}
+        return [
+            f for f in findings
+            if not any(
+                (other, f.path, f.span.start_line, f.span.start_column) in places
+                for other in overlapping.get(f.rule_id, ())
+            )
+        ]
+
+    def _params(self, rule: Rule) -> Mapping[str, Any]:
+        override = self.options.rule_params.get(rule.id)
+        if not override:
+            return rule.params
+        return {**rule.params, **override}
+
+    def _run(self, rule: Rule, ctx: RuleContext, doc: Document) -> list[Finding]:
+        try:
+            return [self._resolve(rule, v, doc) for v in rule.module.check(doc, self._params(rule),
+                                                                           ctx)]
+        except Exception as exc:  # a rule bug must not stop the scan
+            return [self._internal_error(rule, doc.source.path, exc)]
+
+    def _run_project(self, rule: Rule, ctx: RuleContext, project: Project) -> list[Finding]:
+        out = []
+        try:
+            for v in rule.module.check_project(project, self._params(rule), ctx):
+                if v.doc is None and v.location is None:
+                    raise ValueError("project-scope violation without a document or location")
+                out.append(self._resolve(rule, v, v.doc))
+        except Exception as exc:
+            out.append(self._internal_error(rule, "<project>", exc))
+        return out
+
+    def _internal_error(self, rule: Rule, path: str, exc: Exception) -> Finding:
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+        return self._finding(
+            "internal-error", path, Span(1, 1, 1, 1),
+            f"rule '{rule.id}' failed on this file: {type(exc).__name__}: {exc}{where}; "
+            "please report this",
+            context=f"{rule.id} {type(exc).__name__}",
+        )
+
+    def _resolve(self, rule: Rule, v: Violation, doc: Document | None) -> Finding:
+        if v.location is not None:
+            src, span = v.location
+        else:
+            assert doc is not None
+            src, span = locate(doc, v.path)
+        context = v.context or _context(doc, v.path)
+        return self._finding(rule.id, src.path, span, v.message, context)
+
+    # --- suppressions ----------------------------------------------------------------
+
+    def _apply_path_ignores(self, findings: list[Finding]) -> list[Finding]:
+        ignores = self.options.per_path_ignores
+        if not ignores:
+            return findings
+        out = []
+        for f in findings:
+            path = f.path.replace("\\", "/")
+            if any(
+                (fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path, f"*/{glob}"))
+                and (f.rule_id in ids or "all" in ids or _has_tag(self.all_rules, f.rule_id, ids))
+                for glob, ids in ignores.items()
+            ):
+                continue
+            out.append(f)
+        return out
+
+    def _suppress(self, findings: list[Finding], loaded: _Loaded) -> tuple[list[Finding],
+                                                                           list[Finding]]:
+        suppressions: list[Suppression] = []
+        for source in loaded.sources:
+            suppressions.extend(comment_suppressions(source))
+        from netlint.loaders.kubernetes import objects
+
+        for doc in loaded.documents:
+            if doc.kind == "kubernetes":
+                suppressions.extend(
+                    annotation_suppressions(doc, ((o.path, o.value) for o in objects(doc)))
+                )
+        if not suppressions:
+            return findings, []
+        by_path: dict[str, list[Suppression]] = {}
+        for s in suppressions:
+            by_path.setdefault(s.path, []).append(s)
+        kept: list[Finding] = []
+        silenced: list[Finding] = []
+        for f in findings:
+            hit = next(
+                (s for s in by_path.get(f.path, ()) if s.covers(f.rule_id, f.path,
+                                                                 f.span.start_line)),
+                None,
+            )
+            if hit is None or f.rule_id in ("unused-suppression", "parse-error"):
+                kept.append(f)
+                continue
+            hit.used.add(f.rule_id if f.rule_id in hit.ids else "all")
+            silenced.append(_replace_suppressed(f, hit.reason))
+        if "unused-suppression" in self.rules:
+            for s in suppressions:
+                for rid in s.ids:
+                    if rid in s.used:
+                        continue
+                    if rid != "all" and rid not in self.rules:
+                        if rid not in self.all_rules:
+                            kept.append(self._finding(
+                                "unused-suppression", s.path, s.span,
+                                f"suppression names unknown rule '{rid}'", f"unknown {rid}"))
+                        continue  # the rule did not run: we cannot tell whether it is needed
+                    kept.append(self._finding(
+                        "unused-suppression", s.path, s.span,
+                        f"suppression of '{rid}' matches no finding; remove it",
+                        f"unused {rid}",
+                    ))
+        return kept, silenced
+
+
+def _point(source: Source, line0: int, col0: int) -> Span:
+    """A one-character span at a parser mark, kept inside the text (an error at the end of
+    the file points at the end of its last line, not at a line that does not exist)."""
+    line = line0 + 1
+    while line > 1 and not source.line_text(line).strip():
+        line -= 1
+        col0 = len(source.line_text(line))
+    col = min(col0, len(source.line_text(line))) + 1
+    return Span(line, col, line, col + 1)
+
+
+def _has_tag(rules: Mapping[str, Rule], rule_id: str, names: Iterable[str]) -> bool:
+    rule = rules.get(rule_id)
+    return rule is not None and any(n in rule.tags for n in names)
+
+
+def _replace_suppressed(f: Finding, reason: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, suppressed=True, suppression_reason=reason)
+
+
+def _context(doc: Document | None, path: Path) -> str:
+    """A line-independent identity: the object and the path inside it."""
+    if doc is None:
+        return "/".join(map(str, path))
+    ident = ""
+    value = doc.value
+    if isinstance(value, dict):
+        kind, meta = value.get("kind"), value.get("metadata")
+        name = meta.get("name") if isinstance(meta, dict) else None
+        if kind or name:
+            ident = f"{kind}/{name}:"
+    return ident + "/".join(map(str, path))
+
+
+def scan(paths: Iterable[str], options: ScanOptions) -> ScanResult:
+    return Engine(options).scan(paths)

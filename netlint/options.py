@@ -1,0 +1,43 @@
+"""Effective scan options: defaults < config file < command line, already merged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LATEST_PSS_VERSION = (1, 37)
+
+
+@dataclass
+class ScanOptions:
+    select: list[str] = field(default_factory=list)  # empty: every rule
+    ignore: list[str] = field(default_factory=list)
+    severity_overrides: dict[str, str] = field(default_factory=dict)
+    rule_params: dict[str, dict[str, object]] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    rule_dirs: list[str] = field(default_factory=list)
+    pss_version: str = "latest"
+    pss_level: str = "restricted"  # "baseline" | "restricted" | "namespace"
+    namespace: str = "default"  # namespace of objects that do not name one
+    fail_on: str = "warning"
+    include_suppressed: bool = False
+    max_file_size: int = 10 * 1024 * 1024
+    jobs: int = 1
+    envoy_validate: bool = False
+    compose_ignore_env: bool = False
+    config_file: str | None = None
+    root: str = "."  # directory SARIF uris are relative to
+
+
+def parse_pss_version(text: str) -> tuple[int, int]:
+    """``latest`` or ``v1.N`` -> (1, N); versions newer than the newest known clamp to it."""
+    from netlint.errors import UsageError
+
+    if text == "latest":
+        return LATEST_PSS_VERSION
+    major, _, minor = text.removeprefix("v").partition(".")
+    if not text.startswith("v") or major != "1" or not minor.isdigit() or (
+        len(minor) > 1 and minor.startswith("0")
+    ):
+        raise UsageError(f"--pss-version: expected 'latest' or 'v1.N', got '{text}'")
+    return min((1, int(minor)), LATEST_PSS_VERSION)

@@ -1,0 +1,234 @@
+"""The rule registry: rule files (policy as data) bound to their Python templates.
+
+Built-in rules live in ``rules/<target>/<id>.yaml`` (shipped as ``netlint._rules``); users
+add directories of their own with ``--rules DIR``.  Every problem with a rule file is a
+:class:`~netlint.errors.UsageError` naming the file, line and key, and the registry is
+loud about duplicates.
+
+Built-in rule files are validated against ``schemas/rule.schema.json`` by the test suite,
+not on every run (jsonschema costs start-up time that pre-commit users feel); user rule
+files are validated every time they are loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path as FsPath
+from types import ModuleType
+from typing import Any
+
+from netlint.errors import UsageError
+from netlint.findings import Severity
+from netlint.source import Source
+from netlint.yamlnodes import Document, locate, parse_documents
+
+FAMILY_TAGS = (
+    "pss-baseline",
+    "pss-restricted",
+    "egress-default-deny",
+    "metadata-block",
+    "tls",
+    "non-root",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: Severity
+    security_severity: float
+    tags: tuple[str, ...]
+    target: str
+    template: str
+    params: Mapping[str, Any]
+    docs: Mapping[str, Any]
+    file: str
+    builtin: bool = True
+    always_on: bool = False
+    same_defect_as: tuple[str, ...] = ()
+    _module: list[ModuleType] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def module(self) -> ModuleType:
+        """The template module, imported on first use (keeps start-up light)."""
+        if not self._module:
+            self._module.append(template_module(self.template))
+        return self._module[0]
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/netlint/netlint/blob/main/docs/rules.md#{self.id}"
+
+
+def template_module(name: str) -> ModuleType:
+    return importlib.import_module(f"netlint.templates.{name.replace('-', '_')}")
+
+
+def template_exists(name: str) -> bool:
+    if name == "builtin":
+        return True
+    return resources.files("netlint.templates").joinpath(f"{name.replace('-', '_')}.py").is_file()
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """One of the JSON schemas shipped in ``schemas/``."""
+    text = resources.files("netlint._schemas").joinpath(name).read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _builtin_rule_files() -> list[tuple[str, str]]:
+    root = resources.files("netlint._rules")
+    out = []
+    for target_dir in sorted(root.iterdir(), key=lambda p: p.name):
+        if not target_dir.is_dir():
+            continue
+        for f in sorted(target_dir.iterdir(), key=lambda p: p.name):
+            if f.name.endswith(".yaml"):
+                out.append((f"rules/{target_dir.name}/{f.name}", f.read_text(encoding="utf-8")))
+    return out
+
+
+def _user_rule_files(directory: str) -> list[tuple[str, str]]:
+    root = FsPath(directory)
+    if not root.is_dir():
+        raise UsageError(f"{directory}: rule directory does not exist")
+    out = []
+    for f in sorted(root.rglob("*.y*ml")):
+        if f.suffix in (".yaml", ".yml") and f.is_file():
+            out.append((str(f), f.read_text(encoding="utf-8")))
+    return out
+
+
+def _parse_rule_file(path: str, text: str) -> Document:
+    docs, err = parse_documents(Source(path, text))
+    if err is not None:
+        raise UsageError(f"{path}:{err.line0 + 1}:{err.col0 + 1}: {err.message}")
+    if len(docs) != 1 or not isinstance(docs[0].value, dict):
+        raise UsageError(f"{path}:1: a rule file holds exactly one mapping")
+    return docs[0]
+
+
+def _where(doc: Document, path: Iterable[Any]) -> str:
+    _, span = locate(doc, tuple(path))
+    return f"{doc.source.path}:{span.start_line}:{span.start_column}"
+
+
+def validate_rule_document(doc: Document) -> None:
+    """Check a rule file against the rule schema, its template and its params schema."""
+    from jsonschema import Draft202012Validator
+
+    data = doc.value
+    errors = sorted(
+        Draft202012Validator(schema("rule.schema.json")).iter_errors(data),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    if errors:
+        err = errors[0]
+        key = ".".join(map(str, err.absolute_path)) or "<top>"
+        raise UsageError(f"{_where(doc, err.absolute_path)}: key '{key}': {err.message}")
+    stem = FsPath(doc.source.path).stem
+    if data["id"] != stem:
+        raise UsageError(
+            f"{_where(doc, ('id',))}: key 'id': '{data['id']}' must equal the file name '{stem}'"
+        )
+    template = data["template"]
+    if not template_exists(template):
+        raise UsageError(f"{_where(doc, ('template',))}: key 'template': unknown template "
+                         f"'{template}'")
+    if template != "builtin":
+        _validate_params(doc, template_module(template), data.get("params") or {})
+
+
+def _validate_params(doc: Document, module: ModuleType, params: Mapping[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+
+    params_schema = getattr(module, "PARAMS_SCHEMA", None)
+    if params_schema is None:
+        return
+    validator = Draft202012Validator(params_schema)
+    for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
+        path = ("params", *err.absolute_path)
+        key = ".".join(map(str, path))
+        raise UsageError(f"{_where(doc, path)}: key '{key}': {err.message}")
+    extra_check = getattr(module, "validate_params", None)
+    if extra_check is not None:
+        problem = extra_check(params)
+        if problem:
+            where, message = problem
+            path = ("params", *where)
+            raise UsageError(f"{_where(doc, path)}: key '{'.'.join(map(str, path))}': {message}")
+
+
+def _rule_from(doc: Document, builtin: bool) -> Rule:
+    d = doc.value
+    return Rule(
+        id=d["id"],
+        title=d["title"],
+        severity=Severity(d["severity"]),
+        security_severity=float(d["security-severity"]),
+        tags=tuple(d["tags"]),
+        target=d["target"],
+        template=d["template"],
+        params=d.get("params") or {},
+        docs=d["docs"],
+        file=doc.source.path,
+        builtin=builtin,
+        always_on=bool(d.get("always-on", False)),
+        same_defect_as=tuple(d.get("same-defect-as") or ()),
+    )
+
+
+def load_rules(user_dirs: Iterable[str] = (), validate_builtin: bool = False) -> dict[str, Rule]:
+    """Every rule, by id.  A user rule reusing an id is an error."""
+    rules: dict[str, Rule] = {}
+    for path, text in _builtin_rule_files():
+        doc = _parse_rule_file(path, text)
+        if validate_builtin:
+            validate_rule_document(doc)
+        rule = _rule_from(doc, builtin=True)
+        if rule.id in rules:
+            raise UsageError(f"{path}: duplicate rule id '{rule.id}' (also {rules[rule.id].file})")
+        rules[rule.id] = rule
+    for directory in user_dirs:
+        for path, text in _user_rule_files(directory):
+            doc = _parse_rule_file(path, text)
+            validate_rule_document(doc)
+            rule = _rule_from(doc, builtin=False)
+            if rule.id in rules:
+                raise UsageError(
+                    f"{_where(doc, ('id',))}: key 'id': rule '{rule.id}' is already defined by "
+                    f"{rules[rule.id].file}"
+                )
+            rules[rule.id] = rule
+    return rules
+
+
+def select_rules(
+    rules: Mapping[str, Rule], select: Iterable[str], ignore: Iterable[str]
+) -> dict[str, Rule]:
+    """Apply ``--select``/``--ignore`` (ids or tags).  Unknown names are usage errors."""
+    select = [s for s in select if s]
+    ignore = [s for s in ignore if s]
+    known_tags = {t for r in rules.values() for t in r.tags}
+    for name in (*select, *ignore):
+        if name not in rules and name not in known_tags and name != "all":
+            raise UsageError(f"unknown rule id or tag '{name}' (see `netlint rules`)")
+
+    def matches(rule: Rule, names: Iterable[str]) -> bool:
+        return any(n == "all" or n == rule.id or n in rule.tags for n in names)
+
+    chosen = {}
+    for rid, rule in rules.items():
+        if select and not matches(rule, select) and not rule.always_on:
+            continue
+        if matches(rule, ignore):
+            continue
+        chosen[rid] = rule
+    return chosen

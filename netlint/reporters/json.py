@@ -1,0 +1,58 @@
+"""JSON report, described by ``schemas/report.schema.json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from netlint import __version__
+from netlint.engine import ScanResult
+from netlint.fingerprints import stable_fingerprint
+
+
+def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:
+    counts = {"error": 0, "warning": 0, "note": 0}
+    for f in result.findings:
+        counts[f.severity.value] += 1
+    findings = list(result.findings)
+    if include_suppressed:
+        findings = sorted(findings + result.suppressed)
+    items = []
+    for f in findings:
+        rule = result.rules.get(f.rule_id)
+        item: dict[str, Any] = {
+            "rule": f.rule_id,
+            "severity": f.severity.value,
+            "path": f.path,
+            "line": f.span.start_line,
+            "column": f.span.start_column,
+            "end_line": f.span.end_line,
+            "end_column": f.span.end_column,
+            "message": f.message,
+            "title": rule.title if rule else f.rule_id,
+            "tags": list(rule.tags) if rule else [],
+            "fingerprint": stable_fingerprint(f.rule_id, f.path, f.context),
+            "suppressed": f.suppressed,
+        }
+        if f.suppressed:
+            item["suppression_reason"] = f.suppression_reason
+        items.append(item)
+    stats = result.stats
+    summary: dict[str, Any] = {
+        "files": stats.files,
+        "files_skipped": stats.files_skipped,
+        "files_failed": stats.files_failed,
+        "documents": dict(sorted(stats.documents.items())),
+        "findings": counts,
+        "suppressed": len(result.suppressed),
+    }
+    return {
+        "version": 1,
+        "tool": {"name": "netlint", "version": __version__},
+        "summary": summary,
+        "findings": items,
+    }
+
+
+def render(result: ScanResult, include_suppressed: bool = False) -> str:
+    return json.dumps(to_json(result, include_suppressed), indent=2, ensure_ascii=False) + "\n"

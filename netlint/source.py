@@ -1,0 +1,80 @@
+"""Source text of one scanned file and the one place where positions become 1-based.
+
+The parser reports 0-based line/column marks; everything a user sees (text, SARIF, JSON,
+GitHub annotations) is 1-based.  Converting in exactly one place keeps off-by-one errors out
+of the reporters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A 1-based, inclusive-start, exclusive-end region of one file.
+
+    ``end_column`` is the column just after the last character, as SARIF's ``endColumn``.
+    """
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(eq=False)
+class Source:
+    """The text of one file (or stdin) with a lazily built line index."""
+
+    path: str  # display path: relative to the working directory when possible
+    text: str = field(repr=False)
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def line_text(self, line: int) -> str:
+        """The text of 1-based ``line`` without its line break ("" when out of range)."""
+        starts = self._starts()
+        if line < 1 or line > len(starts):
+            return ""
+        begin = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(self.text)
+        return self.text[begin:end].rstrip("\r\n")
+
+    def _starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            find = self.text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._line_starts = starts
+        return self._line_starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts())
+
+    def span(self, line0: int, col0: int, end_line0: int, end_col0: int) -> Span:
+        """Turn parser marks (0-based) into a 1-based :class:`Span`.
+
+        A value that ends at column 0 of the next line (block scalars, block collections)
+        is clipped to the end of its last real line, so that regions never point past the
+        text a user sees.
+        """
+        if end_line0 > line0 and end_col0 == 0:
+            end_line0 -= 1
+            end_col0 = len(self.line_text(end_line0 + 1))
+        if end_line0 == line0 and end_col0 < col0:
+            end_col0 = col0
+        return Span(line0 + 1, col0 + 1, end_line0 + 1, end_col0 + 1)
+
+    def line_span(self, line: int) -> Span:
+        """The whole of 1-based ``line``, without leading indentation."""
+        text = self.line_text(line)
+        indent = len(text) - len(text.lstrip())
+        return Span(line, indent + 1, line, max(len(text), indent) + 1)

@@ -1,0 +1,1 @@
+"""Rule templates: parameterised checks named by rule files (see ``base.py``)."""

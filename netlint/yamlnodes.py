@@ -1,0 +1,406 @@
+"""Parse YAML and JSON once into plain Python values that remember where they came from.
+
+Speed matters (netlint runs on every commit), so the tree is built from libyaml's C
+composer (``yaml.compose_all`` with ``CSafeLoader``), not from a pure-Python or round-trip
+parser.  Values are ordinary ``dict``/``list``/``str``/``int``/... so rules read them like
+``json.load`` output; the two container types below add one slot holding the 0-based marks
+of each key and value.  A rule reports a *path* and :func:`locate` turns it into a span.
+
+Hostile input is bounded here, once, for every caller:
+
+* nesting deeper than :data:`MAX_DEPTH` is refused before libyaml's recursive composer sees
+  it (it would overflow the C stack);
+* aliases are built once and shared, and a document whose alias-expanded size exceeds
+  :data:`MAX_EXPANDED_NODES` is refused ("billion laughs");
+* custom tags (``!Ref``, ``!!python/object``) are never constructed: their text is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from netlint.source import Source, Span
+
+MAX_DEPTH = 400
+MAX_EXPANDED_NODES = 2_000_000
+
+# (source, key line, key col, key end line, key end col, value line, value col,
+#  value end line, value end col); all 0-based.  Compose merges keep the source of each
+#  entry, so merged maps may mix files.
+KeyPos = tuple[Source, int, int, int, int, int, int, int, int]
+# (source, line, col, end line, end col)
+ItemPos = tuple[Source, int, int, int, int]
+
+PathStep = str | int
+Path = tuple[PathStep, ...]
+
+
+class YMap(dict):  # type: ignore[type-arg]
+    """A mapping that records the marks of each key and its value."""
+
+    __slots__ = ("pos",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pos: dict[Any, KeyPos] = {}
+
+
+class YList(list):  # type: ignore[type-arg]
+    """A sequence that records the marks of each item."""
+
+    __slots__ = ("pos",)
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.pos: list[ItemPos] = []
+
+
+class YAMLInputError(Exception):
+    """A file or document that cannot be turned into values; carries a 0-based mark."""
+
+    def __init__(self, message: str, line0: int = 0, col0: int = 0, rule: str = "parse-error"):
+        super().__init__(message)
+        self.message = message
+        self.line0 = line0
+        self.col0 = col0
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    key: Any
+    first: KeyPos
+    duplicate: KeyPos
+
+
+@dataclass(eq=False)
+class Document:
+    """One YAML document (or a JSON file) of a source, as values with marks."""
+
+    source: Source
+    index: int  # 0-based position in the stream
+    value: Any
+    start: tuple[int, int]  # 0-based line/col of the document's root node
+    end: tuple[int, int]
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+    kind: str | None = None  # "kubernetes" | "compose" | "envoy" | None
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_INT = _TAG + "int"
+_FLOAT = _TAG + "float"
+_BOOL = _TAG + "bool"
+_NULL = _TAG + "null"
+_MERGE = _TAG + "merge"
+_MAP = _TAG + "map"
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
+_SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    value = node.value
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value in _TRUE
+    if tag == _INT:
+        # YAML 1.1 base-60 ("22:22" is 1342) is never what a port mapping means; Compose
+        # and Kubernetes' YAML libraries read it as a string, and so do we.
+        if ":" in value:
+            return value
+        try:
+            return _SCALAR_CONSTRUCTOR.construct_yaml_int(node)
+        except (ValueError, yaml.YAMLError):
+            return value
+    if tag == _FLOAT:
+        if ":" in value:
+            return value
+        try:
+            return _SCALAR_CONSTRUCTOR.construct_yaml_float(node)
+        except (ValueError, yaml.YAMLError):
+            return value
+    # timestamps, binary, custom and unknown tags: keep the text, never construct
+    return value
+
+
+class _Builder:
+    """Turns one composed document into YMap/YList values, sharing aliased nodes."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.memo: dict[int, tuple[Any, int]] = {}
+        self.active: set[int] = set()
+        self.duplicates: list[DuplicateKey] = []
+        self.expanded = 0
+
+    def build(self, node: Node) -> Any:
+        value, _ = self._build(node)
+        return value
+
+    def _count(self, size: int, node: Node) -> None:
+        self.expanded += size
+        if self.expanded > MAX_EXPANDED_NODES:
+            mark = node.start_mark
+            raise YAMLInputError(
+                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases "
+                "(an alias bomb?); not analysed",
+                mark.line,
+                mark.column,
+                rule="yaml-alias-bomb",
+            )
+
+    def _build(self, node: Node) -> tuple[Any, int]:
+        """Return (value, expanded size).  Shared (aliased) nodes are built once."""
+        cls = node.__class__
+        if cls is ScalarNode:
+            return _scalar(node), 1  # type: ignore[arg-type]
+        key = id(node)
+        hit = self.memo.get(key)
+        if hit is not None:
+            # an alias: counts again in the expanded size, but is not walked again
+            self._count(hit[1], node)
+            return hit
+        if key in self.active:
+            mark = node.start_mark
+            raise YAMLInputError("recursive alias (a node contains itself)", mark.line, mark.column)
+        self.active.add(key)
+        result: tuple[Any, int] = (
+            self._mapping(node) if cls is MappingNode else self._sequence(node)  # type: ignore[arg-type]
+        )
+        self.active.discard(key)
+        self.memo[key] = result
+        return result
+
+    def _sequence(self, node: SequenceNode) -> tuple[YList, int]:
+        out = YList()
+        pos = out.pos
+        src = self.source
+        size = 1
+        for child in node.value:
+            value, n = self._build(child)
+            size += n
+            s, e = child.start_mark, child.end_mark
+            out.append(value)
+            pos.append((src, s.line, s.column, e.line, e.column))
+        self._count(1, node)
+        return out, size
+
+    def _mapping(self, node: MappingNode) -> tuple[YMap, int]:
+        out = YMap()
+        pos = out.pos
+        src = self.source
+        size = 1
+        merges: list[Node] = []
+        for knode, vnode in node.value:
+            if knode.tag == _MERGE:
+                merges.append(vnode)
+                continue
+            k = _scalar(knode) if knode.__class__ is ScalarNode else _flow_text(knode)
+            value, n = self._build(vnode)
+            size += n + 1
+            ks, ke, vs, ve = knode.start_mark, knode.end_mark, vnode.start_mark, vnode.end_mark
+            entry = (src, ks.line, ks.column, ke.line, ke.column,
+                     vs.line, vs.column, ve.line, ve.column)
+            try:
+                previous = pos.get(k)
+            except TypeError:  # unhashable key (cannot happen for scalars; defensive)
+                k = repr(k)
+                previous = pos.get(k)
+            if previous is not None:
+                self.duplicates.append(DuplicateKey(k, previous, entry))
+            out[k] = value
+            pos[k] = entry
+        if merges:
+            size += self._merge(out, merges)
+        self._count(1, node)
+        return out, size
+
+    def _merge(self, out: YMap, merges: list[Node]) -> int:
+        """Apply ``<<`` merge keys: explicit keys win, earlier merged maps win over later."""
+        sources: list[Node] = []
+        for m in merges:
+            if isinstance(m, SequenceNode):
+                sources.extend(m.value)
+            else:
+                sources.append(m)
+        size = 0
+        for m in sources:
+            if not isinstance(m, MappingNode):
+                mark = m.start_mark
+                raise YAMLInputError(
+                    "merge key '<<' needs a mapping or a list of mappings", mark.line, mark.column
+                )
+            value, n = self._build(m)
+            size += n
+            for k, v in value.items():
+                if k not in out:
+                    out[k] = v
+                    out.pos[k] = value.pos[k]
+        return size
+
+
+def _flow_text(node: Node) -> str:
+    """A printable stand-in for a complex (mapping or sequence) key."""
+    mark = node.start_mark
+    return f"<complex key at line {mark.line + 1}>"
+
+
+_LONG_LINE = re.compile(r"[^\n]{1000}")
+
+
+def _nesting_may_be_deep(text: str) -> bool:
+    """Cheap test: can this text nest deeper than MAX_DEPTH?
+
+    Every nesting level needs an indentation step, an indicator on the same line, or a
+    flow bracket, so short lines and few brackets bound the depth.
+    """
+    return text.count("[") + text.count("{") > MAX_DEPTH or _LONG_LINE.search(text) is not None
+
+
+def _check_depth(text: str) -> None:
+    """Walk libyaml's (iterative) event stream to measure nesting before composing."""
+    depth = 0
+    start = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, start):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise YAMLInputError(
+                    f"nesting deeper than {MAX_DEPTH} levels; not analysed",
+                    mark.line if mark else 0,
+                    mark.column if mark else 0,
+                    rule="yaml-too-deep",
+                )
+        elif isinstance(event, end):
+            depth -= 1
+
+
+def parse_documents(source: Source) -> tuple[list[Document], YAMLInputError | None]:
+    """Parse every document of ``source``.
+
+    Returns the documents and, for broken input, the error with its position; documents
+    before a syntax error are kept, so the rest of a stream is still checked.
+    """
+    text = source.text
+    if text.startswith("\ufeff"):
+        text = text[1:]  # positions are unchanged: libyaml skips a BOM as well
+    docs: list[Document] = []
+    try:
+        if _nesting_may_be_deep(text):
+            _check_depth(text)
+        for node in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+            docs.append(_document(source, len(docs), node))
+    except YAMLInputError as err:
+        return docs, err
+    except yaml.MarkedYAMLError as err:
+        # libyaml rejects a few inputs the pure-Python parser takes (a bare IPv6 scalar in
+        # a flow sequence); give the file a second chance before reporting the error.
+        retry = _parse_pure_python(source, text)
+        if retry is not None:
+            return retry, None
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or str(err)
+        if err.context:
+            problem = f"{problem} ({err.context})"
+        return docs, YAMLInputError(
+            f"invalid YAML: {problem}", mark.line if mark else 0, mark.column if mark else 0
+        )
+    except yaml.YAMLError as err:
+        return docs, YAMLInputError(f"invalid YAML: {err}")
+    return docs, None
+
+
+def _parse_pure_python(source: Source, text: str) -> list[Document] | None:
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        return [_document(source, i, node) for i, node in enumerate(nodes)]
+    except (yaml.YAMLError, RecursionError, YAMLInputError):
+        return None
+
+
+def _document(source: Source, index: int, node: Node) -> Document:
+    builder = _Builder(source)
+    value = builder.build(node)
+    s, e = node.start_mark, node.end_mark
+    return Document(
+        source=source,
+        index=index,
+        value=value,
+        start=(s.line, s.column),
+        end=(e.line, e.column),
+        duplicates=builder.duplicates,
+    )
+
+
+# --- positions -------------------------------------------------------------------------
+
+
+def locate(doc: Document, path: Path) -> tuple[Source, Span]:
+    """The span a path points at: the key and value, or the deepest part that exists.
+
+    * a key whose value is a scalar (or a one-line flow collection): ``key: value``;
+    * a key whose value is a block collection: the key alone;
+    * a list item: the item, or its first line when it spans several;
+    * a path that leaves the document: the deepest existing key or item on it (so a
+      finding about a missing field points at the mapping that should hold it).
+    """
+    node: Any = doc.value
+    last_map_entry: KeyPos | None = None
+    last_item: ItemPos | None = None
+    for step in path:
+        if isinstance(node, YMap):
+            entry = node.pos.get(step)
+            if entry is None:
+                break
+            last_map_entry, last_item = entry, None
+            node = node[step]
+        elif isinstance(node, YList) and isinstance(step, int) and 0 <= step < len(node):
+            last_item, last_map_entry = node.pos[step], None
+            node = node[step]
+        else:
+            break
+    if last_map_entry is not None:
+        src, kl, kc, kel, kec, _vl, _vc, vel, vec = last_map_entry
+        if vel > kl and not (vel == kl + 1 and vec == 0):
+            # a block collection or a multi-line scalar: the key names it best
+            return src, src.span(kl, kc, kel, kec)
+        return src, src.span(kl, kc, vel, vec)
+    if last_item is not None:
+        src, sl, sc, el, ec = last_item
+        if el > sl and not (el == sl + 1 and ec == 0):
+            text = src.line_text(sl + 1)
+            return src, src.span(sl, sc, sl, max(len(text.rstrip()), sc))
+        return src, src.span(sl, sc, el, ec)
+    return doc.source, _document_head(doc)
+
+
+def _document_head(doc: Document) -> Span:
+    """The first line of a document's root value."""
+    line0, col0 = doc.start
+    text = doc.source.line_text(line0 + 1)
+    return doc.source.span(line0, col0, line0, max(len(text.rstrip()), col0))
+
+
+def key_span(doc_value: YMap, key: Any) -> tuple[Source, Span] | None:
+    """Just the key of ``key`` in ``doc_value`` (for rules that point at a name)."""
+    entry = doc_value.pos.get(key) if isinstance(doc_value, YMap) else None
+    if entry is None:
+        return None
+    src, kl, kc, kel, kec = entry[:5]
+    return src, src.span(kl, kc, kel, kec)

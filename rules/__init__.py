@@ -1,0 +1,1 @@
+"""Built-in rule files, shipped inside the wheel as ``netlint._rules``."""

@@ -1,0 +1,1 @@
+"""JSON schemas, shipped inside the wheel as ``netlint._schemas``."""
