@@ -91,13 +91,16 @@ def build_options(
               help="Report suppressed findings too (marked as such).")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no Kubernetes, Compose "
               "or Envoy document was found.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+              help="Worker processes (default: number of cores; 0 also means that; 1: no "
+              "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, include_suppressed: bool | None, allow_empty: bool,
-         quiet: bool, statistics: bool) -> None:
+         jobs: int | None, quiet: bool, statistics: bool) -> None:
     """Scan files and directories (or - for stdin)."""
     from netlint.engine import Engine
     from netlint.errors import UsageError
@@ -105,7 +108,7 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
 
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
-        "namespace": namespace, "include_suppressed": include_suppressed,
+        "namespace": namespace, "include_suppressed": include_suppressed, "jobs": jobs,
     })
     parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
     result = Engine(options).scan(paths)

@@ -1,0 +1,213 @@
+"""Benchmark netlint against the floor: parsing the same files with PyYAML's libyaml loader.
+
+In one run: generate (or reuse) corpora of N and 4N resources, then time
+
+* the floor: ``yaml.load_all(text, Loader=yaml.CSafeLoader)`` over every file;
+* the engine in-process (``Engine(ScanOptions(jobs=...)).scan``), all rules on;
+* ``netlint scan`` as a subprocess (wall time and peak memory, ``ru_maxrss``);
+* ``netlint --version`` and a scan of one small file (pre-commit latency);
+* linearity: seconds per resource at 4N over seconds per resource at N.
+
+    python -m benchmarks.run                    # 10k and 40k resources, prints targets
+    python -m benchmarks.run --smoke            # 200 and 400 resources, no verdicts
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_FILE = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          securityContext:
+            runAsNonRoot: true
+"""
+
+# targets on a 2-core machine (issue 9)
+MAX_RATIO = 2.0
+MAX_RSS_MB = 400.0
+MAX_LINEARITY = 1.25  # seconds/resource at 4N over seconds/resource at N
+MAX_VERSION_S = 0.15
+MAX_SMALL_FILE_S = 0.4
+
+
+def corpus(workdir: Path, resources: int, seed: int) -> tuple[Path, dict[str, int]]:
+    """A generated corpus, reused when the same size and seed were generated before."""
+    path = workdir / f"corpus-{resources}-{seed}"
+    stamp = path / ".counts.json"
+    if stamp.is_file():
+        return path, json.loads(stamp.read_text())
+    counts = generate(path, resources, seed)
+    stamp.write_text(json.dumps(counts))
+    return path, counts
+
+
+def files_of(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def best_of(repeat: int, fn: Callable[[], Any]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def parse_floor(files: list[Path]) -> None:
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            for _ in yaml.load_all(fh.read(), Loader=yaml.CSafeLoader):
+                pass
+
+
+def engine_scan(path: Path, jobs: int) -> Any:
+    from netlint.engine import Engine
+    from netlint.options import ScanOptions
+
+    return Engine(ScanOptions(jobs=jobs)).scan([str(path)])
+
+
+def netlint_cmd() -> list[str]:
+    exe = shutil.which("netlint", path=os.path.dirname(sys.executable))
+    return [exe] if exe else [sys.executable, "-m", "netlint"]
+
+
+def run_cli(args: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB (the process and the children it waited for), exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([*netlint_cmd(), *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def cli_scan(path: Path, jobs: int, repeat: int) -> tuple[float, float]:
+    best, rss = float("inf"), 0.0
+    for _ in range(repeat):
+        wall, peak, code = run_cli(["scan", str(path), "--format", "json", "-o", os.devnull,
+                                    "--fail-on", "never", "--jobs", str(jobs)])
+        if code != 0:
+            raise SystemExit(f"netlint scan exited {code} on {path}")
+        best, rss = min(best, wall), max(rss, peak)
+    return best, rss
+
+
+def measure(path: Path, counts: dict[str, int], jobs: int, repeat: int) -> dict[str, Any]:
+    files = files_of(path)
+    floor = best_of(repeat, lambda: parse_floor(files))
+    result: list[Any] = []
+    engine = best_of(repeat, lambda: result.append(engine_scan(path, jobs)))
+    findings = len(result[-1].findings)
+    internal = sum(f.rule_id == "internal-error" for f in result[-1].findings)
+    cli, rss = cli_scan(path, jobs, repeat)
+    return {"resources": counts["resources"], "files": len(files), "floor_s": floor,
+            "engine_s": engine, "cli_s": cli, "rss_mb": rss, "findings": findings,
+            "internal_errors": internal}
+
+
+def verdict(ok: bool, smoke: bool) -> str:
+    return "(smoke: no verdict)" if smoke else ("met" if ok else "NOT MET")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="netlint benchmark")
+    parser.add_argument("--resources", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=None,
+                        help="size of the linearity corpus (default: 4x --resources)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--workdir", default=None, help="where corpora are kept (reused)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny corpora, one run each, no verdicts (CI)")
+    parser.add_argument("--json", dest="json_out", default=None, help="also write results here")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.resources, args.repeat = min(args.resources, 200), 1
+    large = args.large or 4 * args.resources
+    workdir = Path(args.workdir or os.path.join(tempfile.gettempdir(), "netlint-bench"))
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    print(f"netlint benchmark: {os.cpu_count()} cores, jobs={args.jobs}, seed={args.seed}, "
+          f"best of {args.repeat}")
+    small_path, small_counts = corpus(workdir, args.resources, args.seed)
+    large_path, large_counts = corpus(workdir, large, args.seed)
+    runs = [measure(small_path, small_counts, args.jobs, args.repeat),
+            measure(large_path, large_counts, args.jobs, max(1, args.repeat - 1))]
+
+    print(f"\n{'resources':>10} {'files':>7} {'libyaml s':>10} {'engine s':>9} {'cli s':>7} "
+          f"{'cli/floor':>9} {'res/s':>8} {'peak MB':>8} {'findings':>9}")
+    for r in runs:
+        print(f"{r['resources']:>10} {r['files']:>7} {r['floor_s']:>10.2f} {r['engine_s']:>9.2f} "
+              f"{r['cli_s']:>7.2f} {r['cli_s'] / r['floor_s']:>9.2f} "
+              f"{r['resources'] / r['cli_s']:>8.0f} {r['rss_mb']:>8.0f} {r['findings']:>9}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        small_file = Path(tmp) / "deployment.yaml"
+        small_file.write_text(SMALL_FILE)
+        version_s = min(run_cli(["--version"])[0] for _ in range(5))
+        single_s = min(run_cli(["scan", str(small_file), "--fail-on", "never"], Path(tmp))[0]
+                       for _ in range(5))
+
+    base, big = runs
+    ratio = base["cli_s"] / base["floor_s"]
+    engine_ratio = base["engine_s"] / base["floor_s"]
+    linearity = (big["cli_s"] / big["resources"]) / (base["cli_s"] / base["resources"])
+    rss = max(r["rss_mb"] for r in runs)
+    internal = sum(r["internal_errors"] for r in runs)
+    smoke = args.smoke
+    print(f"\nscan of {base['resources']} resources vs libyaml parse: {ratio:.2f}x CLI wall, "
+          f"{engine_ratio:.2f}x in-process engine (target <= {MAX_RATIO}x): "
+          f"{verdict(ratio <= MAX_RATIO, smoke)}")
+    print(f"peak memory (ru_maxrss of the scan process) {rss:.0f} MB (target < {MAX_RSS_MB:.0f} "
+          f"MB): {verdict(rss < MAX_RSS_MB, smoke)}")
+    print(f"linearity: s/resource at {big['resources']} over s/resource at {base['resources']}"
+          f" = {linearity:.2f} (target <= {MAX_LINEARITY}): "
+          f"{verdict(linearity <= MAX_LINEARITY, smoke)}")
+    print(f"netlint --version: {version_s:.3f} s (target < {MAX_VERSION_S} s): "
+          f"{verdict(version_s < MAX_VERSION_S, smoke)}")
+    print(f"single small file scan: {single_s:.3f} s (target < {MAX_SMALL_FILE_S} s): "
+          f"{verdict(single_s < MAX_SMALL_FILE_S, smoke)}")
+    print(f"internal-error findings: {internal}")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps({
+            "runs": runs, "ratio": ratio, "engine_ratio": engine_ratio, "rss_mb": rss,
+            "linearity": linearity, "version_s": version_s, "single_file_s": single_s,
+        }, indent=2))
+    met = (ratio <= MAX_RATIO and rss < MAX_RSS_MB and linearity <= MAX_LINEARITY
+           and version_s < MAX_VERSION_S and single_s < MAX_SMALL_FILE_S)
+    if internal:
+        return 1
+    return 0 if smoke or met else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
