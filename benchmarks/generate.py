@@ -119,8 +119,9 @@ def workload(rng: random.Random, name: str, ns: str) -> dict[str, Any]:
     if kind == "Pod":
         return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": _pod_spec(rng)}
     if kind == "CronJob":
-        return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta, "spec": {
-            "schedule": "*/15 * * * *", "jobTemplate": {"spec": {"template": _template(rng, name)}}}}
+        job = {"spec": {"template": _template(rng, name)}}
+        return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta,
+                "spec": {"schedule": "*/15 * * * *", "jobTemplate": job}}
     if kind == "Job":
         return {"apiVersion": "batch/v1", "kind": "Job", "metadata": meta,
                 "spec": {"template": _template(rng, name)}}
@@ -206,7 +207,8 @@ def envoy(rng: random.Random, name: str) -> dict[str, Any]:
                     "name": "backend", "domains": ["*"],
                     "routes": [{"match": {"prefix": "/"}, "route": {"cluster": "backend"}}]}]},
                 "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {
-                    "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}],
+                    "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3."
+                             "Router"}}],
             }}]}],
     }
     cluster: dict[str, Any] = {

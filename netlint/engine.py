@@ -48,6 +48,12 @@ class ScanStats:
     def documents_total(self) -> int:
         return sum(self.documents.values())
 
+    def merge(self, other: ScanStats) -> None:
+        self.files += other.files
+        self.files_skipped += other.files_skipped
+        self.files_failed += other.files_failed
+        self.documents.update(other.documents)
+
 
 @dataclass
 class ScanResult:
@@ -62,7 +68,11 @@ class ScanResult:
 class _Loaded:
     sources: list[Source] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # from reading and parsing
+    # from document-scope rules, when they already ran (in worker processes)
+    rule_findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    checked: bool = False  # document-scope rules already ran on the documents
 
 
 class Engine:
@@ -88,27 +98,34 @@ class Engine:
     def load(self, entries: Iterable[FileEntry], stats: ScanStats) -> _Loaded:
         loaded = _Loaded()
         for entry in entries:
-            stats.files += 1
-            source = read_source(entry, self.options.max_file_size)
-            if isinstance(source, ReadProblem):
-                stats.files_failed += 1
-                span = Span(source.line, source.column, source.line, source.column + 1)
-                loaded.findings.append(self._finding(source.rule, entry.display, span,
-                                                     source.message))
-                continue
-            loaded.sources.append(source)
-            self.load_source(source, loaded, stats)
+            self.load_entry(entry, loaded, stats)
         return loaded
+
+    def load_entry(self, entry: FileEntry, loaded: _Loaded, stats: ScanStats) -> None:
+        """Read and parse one file into ``loaded``."""
+        stats.files += 1
+        source = read_source(entry, self.options.max_file_size)
+        if isinstance(source, ReadProblem):
+            stats.files_failed += 1
+            span = Span(source.line, source.column, source.line, source.column + 1)
+            loaded.findings.append(self._finding(source.rule, entry.display, span,
+                                                 source.message))
+            return
+        loaded.sources.append(source)
+        self.load_source(source, loaded, stats)
 
     def load_source(self, source: Source, loaded: _Loaded, stats: ScanStats) -> None:
         docs, error = parse_documents(source)
         recognised = 0
+        loaded.suppressions.extend(comment_suppressions(source))
         for doc in docs:
             doc.kind = classify(doc.value, source.path)
             if doc.kind is not None:
                 recognised += 1
                 stats.documents[doc.kind] += 1
                 loaded.documents.append(doc)
+                if doc.kind == "kubernetes":
+                    loaded.suppressions.extend(_annotation_suppressions(doc))
             if doc.duplicates and doc.kind is not None:
                 for dup in doc.duplicates:
                     src, kl, kc, kel, kec = dup.duplicate[:5]
@@ -132,14 +149,20 @@ class Engine:
     def scan(self, paths: Iterable[str]) -> ScanResult:
         stats = ScanStats()
         entries, walk_problems = discover(paths, self.options.exclude)
-        loaded = self.load(entries, stats)
+        jobs = effective_jobs(self.options.jobs, len(entries))
+        if jobs > 1:
+            from netlint.parallel import load_parallel
+
+            loaded = load_parallel(self, entries, stats, jobs)
+        else:
+            loaded = self.load(entries, stats)
         for path, problem in walk_problems:
             loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
                                                  problem))
         return self.check(loaded, stats)
 
-    def check(self, loaded: _Loaded, stats: ScanStats) -> ScanResult:
-        findings = list(loaded.findings)
+    def rule_plan(self) -> tuple[dict[str, list[Rule]], list[Rule]]:
+        """The document-scope rules per document kind, and the project-scope rules."""
         doc_rules: dict[str, list[Rule]] = {kind: [] for kind in KINDS}
         project_rules: list[Rule] = []
         for rule in self.rules.values():
@@ -153,12 +176,35 @@ class Engine:
             for kind in KINDS:
                 if ("any" in targets or kind in targets) and rule.target in (kind, "any"):
                     doc_rules[kind].append(rule)
+        return doc_rules, project_rules
+
+    def project_kinds(self) -> frozenset[str]:
+        """Kinds of documents the selected project-scope rules read (``PROJECT_KINDS``)."""
+        kinds: set[str] = set()
+        for rule in self.rule_plan()[1]:
+            kinds.update(getattr(rule.module, "PROJECT_KINDS", KINDS))
+        return frozenset(kinds)
+
+    def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
+        """Run the document-scope rules (in the parent, or in a worker process)."""
+        doc_rules, _ = self.rule_plan()
+        contexts = {rid: RuleContext(r, self.options, self.shared) for rid, r in self.rules.items()}
+        findings: list[Finding] = []
+        for doc in documents:
+            for rule in doc_rules.get(doc.kind or "", ()):
+                findings.extend(self._run(rule, contexts[rule.id], doc))
+        return findings
+
+    def check(self, loaded: _Loaded, stats: ScanStats) -> ScanResult:
+        findings = list(loaded.findings)
+        _, project_rules = self.rule_plan()
         stats.rules_run = len([r for r in self.rules.values() if r.template != "builtin"])
         contexts = {rid: RuleContext(r, self.options, self.shared) for rid, r in self.rules.items()}
 
-        for doc in loaded.documents:
-            for rule in doc_rules.get(doc.kind or "", ()):
-                findings.extend(self._run(rule, contexts[rule.id], doc))
+        if loaded.checked:
+            findings.extend(loaded.rule_findings)
+        else:
+            findings.extend(self.check_documents(loaded.documents))
         if project_rules:
             project = Project(loaded.documents)
             for rule in project_rules:
@@ -252,16 +298,7 @@ class Engine:
 
     def _suppress(self, findings: list[Finding], loaded: _Loaded) -> tuple[list[Finding],
                                                                            list[Finding]]:
-        suppressions: list[Suppression] = []
-        for source in loaded.sources:
-            suppressions.extend(comment_suppressions(source))
-        from netlint.loaders.kubernetes import objects
-
-        for doc in loaded.documents:
-            if doc.kind == "kubernetes":
-                suppressions.extend(
-                    annotation_suppressions(doc, ((o.path, o.value) for o in objects(doc)))
-                )
+        suppressions = loaded.suppressions
         if not suppressions:
             return findings, []
         by_path: dict[str, list[Suppression]] = {}
@@ -297,6 +334,27 @@ class Engine:
                         f"unused {rid}",
                     ))
         return kept, silenced
+
+
+PARALLEL_MIN_FILES = 50  # fewer files are scanned in-process (pre-commit latency)
+
+
+def effective_jobs(jobs: int, files: int) -> int:
+    """Worker processes for a scan of ``files`` files: 0 means one per core; small scans and
+    single-core machines stay in-process."""
+    if jobs <= 0:
+        import os
+
+        jobs = os.cpu_count() or 1
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(jobs, files // 8 or 1))
+
+
+def _annotation_suppressions(doc: Document) -> list[Suppression]:
+    from netlint.loaders.kubernetes import objects
+
+    return annotation_suppressions(doc, ((o.path, o.value) for o in objects(doc)))
 
 
 def _point(source: Source, line0: int, col0: int) -> Span:

@@ -22,7 +22,7 @@ class ScanOptions:
     fail_on: str = "warning"
     include_suppressed: bool = False
     max_file_size: int = 10 * 1024 * 1024
-    jobs: int = 1
+    jobs: int = 0  # worker processes; 0: one per core (small scans stay in-process)
     envoy_validate: bool = False
     compose_ignore_env: bool = False
     config_file: str | None = None

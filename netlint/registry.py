@@ -54,6 +54,12 @@ class Rule:
     same_defect_as: tuple[str, ...] = ()
     _module: list[ModuleType] = field(default_factory=list, compare=False, repr=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # picklable for worker processes: the template module is imported again there
+        state = dict(self.__dict__)
+        state["_module"] = []
+        return state
+
     @property
     def module(self) -> ModuleType:
         """The template module, imported on first use (keeps start-up light)."""

@@ -95,6 +95,12 @@ class Document:
     def path(self) -> str:
         return self.source.path
 
+    def __getstate__(self) -> dict[str, Any]:
+        # sent between processes without the rules' per-document caches
+        state = dict(self.__dict__)
+        state["cache"] = {}
+        return state
+
 
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
@@ -106,6 +112,40 @@ _MERGE = _TAG + "merge"
 _MAP = _TAG + "map"
 _TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_DEFAULT_TAGS = {SequenceNode: _TAG + "seq", MappingNode: _MAP}
+_RESOLVED: dict[str, str] = {}  # plain scalar text -> implicit tag (bounded below)
+_RESOLVED_MAX = 100_000
+
+
+class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
+    """libyaml's composer with a cheaper implicit-tag resolver.
+
+    The C composer calls back into Python for every node to resolve its tag; the stock
+    resolver rebuilds lists and walks path resolvers (which the safe loader never has).
+    Plain scalars repeat a lot (keys such as ``name``, values such as ``TCP``), so their
+    tags are cached.  Results are identical to ``CSafeLoader``'s.
+    """
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = _BASE_RESOLVE(self, kind, value, implicit)
+                if len(_RESOLVED) < _RESOLVED_MAX and len(value) < 200:
+                    _RESOLVED[value] = tag
+            return tag
+        return _DEFAULT_TAGS[kind]
+
+
+_BASE_RESOLVE = yaml.resolver.BaseResolver.resolve
 
 
 def _scalar(node: ScalarNode) -> Any:
@@ -186,32 +226,53 @@ class _Builder:
         return result
 
     def _sequence(self, node: SequenceNode) -> tuple[YList, int]:
-        out = YList()
-        pos = out.pos
+        # the hot loop of every scan: scalars are handled inline, containers recurse
+        out = YList.__new__(YList)
+        pos: list[ItemPos] = []
+        out.pos = pos
+        append, add_pos = out.append, pos.append
         src = self.source
         size = 1
         for child in node.value:
-            value, n = self._build(child)
-            size += n
+            if child.__class__ is ScalarNode:
+                value = child.value if child.tag == _STR else _scalar(child)
+                size += 1
+            else:
+                value, n = self._build(child)
+                size += n
             s, e = child.start_mark, child.end_mark
-            out.append(value)
-            pos.append((src, s.line, s.column, e.line, e.column))
-        self._count(1, node)
+            append(value)
+            add_pos((src, s.line, s.column, e.line, e.column))
+        self.expanded += 1
+        if self.expanded > MAX_EXPANDED_NODES:
+            self._count(0, node)
         return out, size
 
     def _mapping(self, node: MappingNode) -> tuple[YMap, int]:
-        out = YMap()
-        pos = out.pos
+        out = YMap.__new__(YMap)
+        pos: dict[Any, KeyPos] = {}
+        out.pos = pos
         src = self.source
         size = 1
         merges: list[Node] = []
         for knode, vnode in node.value:
-            if knode.tag == _MERGE:
-                merges.append(vnode)
-                continue
-            k = _scalar(knode) if knode.__class__ is ScalarNode else _flow_text(knode)
-            value, n = self._build(vnode)
-            size += n + 1
+            if knode.__class__ is ScalarNode:
+                ktag = knode.tag
+                if ktag == _STR:
+                    k = knode.value
+                elif ktag == _MERGE:
+                    merges.append(vnode)
+                    continue
+                else:
+                    k = _scalar(knode)
+            else:
+                k = _flow_text(knode)
+            if vnode.__class__ is ScalarNode:
+                value = vnode.value if vnode.tag == _STR else _scalar(vnode)
+                size += 2
+            else:
+                value, n = self._build(vnode)
+                size += n + 1
             ks, ke, vs, ve = knode.start_mark, knode.end_mark, vnode.start_mark, vnode.end_mark
             entry = (src, ks.line, ks.column, ke.line, ke.column,
                      vs.line, vs.column, ve.line, ve.column)
@@ -226,7 +287,9 @@ class _Builder:
             pos[k] = entry
         if merges:
             size += self._merge(out, merges)
-        self._count(1, node)
+        self.expanded += 1
+        if self.expanded > MAX_EXPANDED_NODES:
+            self._count(0, node)
         return out, size
 
     def _merge(self, out: YMap, merges: list[Node]) -> int:
@@ -304,7 +367,7 @@ def parse_documents(source: Source) -> tuple[list[Document], YAMLInputError | No
     try:
         if _nesting_may_be_deep(text):
             _check_depth(text)
-        for node in yaml.compose_all(text, Loader=yaml.CSafeLoader):
+        for node in yaml.compose_all(text, Loader=_Loader):
             docs.append(_document(source, len(docs), node))
     except YAMLInputError as err:
         return docs, err

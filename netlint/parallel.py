@@ -1,0 +1,103 @@
+"""Scan files in worker processes, with output identical to an in-process scan.
+
+Per-file work runs in the workers: read, parse, classify, collect suppressions, run the
+document-scope rules and resolve their paths to spans.  A worker returns small picklable
+values: findings (frozen dataclasses), sources (the text, for reporters' snippets and
+fingerprints), suppressions and statistics.  Documents travel back to the parent only when
+a selected project-scope rule reads their kind (a template's ``PROJECT_KINDS``, every kind
+when it declares none), because pickling a document costs about half of parsing it.
+
+The parent reassembles the results in file order, so findings are gathered in the same
+order as in-process, and then sorted as always: ``--jobs 2`` and ``--jobs 1`` print the same
+report.  Workers are started with the platform's default method; everything they need is
+passed explicitly (options and rules), so ``fork``, ``spawn`` and ``forkserver`` behave alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from netlint.discovery import STDIN, FileEntry
+from netlint.findings import Finding
+from netlint.options import ScanOptions
+from netlint.source import Source
+from netlint.suppressions import Suppression
+from netlint.yamlnodes import Document
+
+if TYPE_CHECKING:
+    from netlint.engine import Engine, ScanStats, _Loaded
+    from netlint.registry import Rule
+
+_ENGINE: Engine | None = None  # the worker's engine, built once per process
+_KEEP_KINDS: frozenset[str] = frozenset()
+
+
+@dataclass
+class _ChunkResult:
+    findings: list[Finding] = field(default_factory=list)
+    rule_findings: list[Finding] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    stats: Any = None
+
+
+def _init_worker(options: ScanOptions, rules: Mapping[str, Rule], keep: frozenset[str]) -> None:
+    global _ENGINE, _KEEP_KINDS
+    from netlint.engine import Engine
+
+    _ENGINE = Engine(options, rules)
+    _KEEP_KINDS = keep
+
+
+def _scan_chunk(entries: Sequence[FileEntry]) -> _ChunkResult:
+    from netlint.engine import ScanStats, _Loaded
+
+    engine = _ENGINE
+    assert engine is not None, "worker not initialised"
+    loaded = _Loaded()
+    stats = ScanStats()
+    for entry in entries:
+        engine.load_entry(entry, loaded, stats)
+    out = _ChunkResult(loaded.findings, engine.check_documents(loaded.documents),
+                       loaded.sources, [], loaded.suppressions, stats)
+    for doc in loaded.documents:
+        if doc.kind in _KEEP_KINDS:
+            out.documents.append(doc)
+    return out
+
+
+def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]]:
+    # small enough to balance the load, large enough that each task is worth sending
+    size = max(4, min(64, len(entries) // (jobs * 8) or 1))
+    return [entries[i:i + size] for i in range(0, len(entries), size)]
+
+
+def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats,
+                  jobs: int) -> _Loaded:
+    """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent)."""
+    import multiprocessing
+
+    from netlint.engine import _Loaded
+
+    if any(e.path == STDIN for e in entries):
+        return engine.load(entries, stats)  # a worker cannot read the parent's stdin
+    keep = engine.project_kinds()
+    loaded = _Loaded(checked=True)
+    ctx = multiprocessing.get_context()
+    with ctx.Pool(jobs, initializer=_init_worker,
+                  initargs=(engine.options, engine.all_rules, keep)) as pool:
+        results = pool.map(_scan_chunk, _chunks(entries, jobs), chunksize=1)
+    # file order, as the in-process scan gathers them
+    rule_findings: list[Finding] = []
+    for r in results:
+        loaded.findings.extend(r.findings)
+        rule_findings.extend(r.rule_findings)
+        loaded.sources.extend(r.sources)
+        loaded.documents.extend(r.documents)
+        loaded.suppressions.extend(r.suppressions)
+        stats.merge(r.stats)
+    loaded.rule_findings = rule_findings
+    return loaded
