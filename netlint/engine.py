@@ -84,6 +84,8 @@ class Engine:
         self.all_rules = dict(all_rules)
         self.rules = select_rules(self.all_rules, options.select, options.ignore)
         self.shared: dict[str, Any] = {}
+        self._plan: tuple[dict[str, list[Rule]], list[Rule]] | None = None
+        self._contexts: dict[str, RuleContext] | None = None
 
     # --- loading ---------------------------------------------------------------------
 
@@ -96,9 +98,20 @@ class Engine:
         return Finding(path, span, rule_id, message, severity, context=context or rule_id)
 
     def load(self, entries: Iterable[FileEntry], stats: ScanStats) -> _Loaded:
-        loaded = _Loaded()
+        """Read, parse and check each file in turn (document-scope rules run right away).
+
+        Documents are kept only when a selected project-scope rule reads their kind, so
+        memory holds the sources' text, not every parsed document.
+        """
+        loaded = _Loaded(checked=True)
+        keep = self.project_kinds()
         for entry in entries:
+            first = len(loaded.documents)
             self.load_entry(entry, loaded, stats)
+            new = loaded.documents[first:]
+            if new:
+                loaded.rule_findings.extend(self.check_documents(new))
+                loaded.documents[first:] = [d for d in new if d.kind in keep]
         return loaded
 
     def load_entry(self, entry: FileEntry, loaded: _Loaded, stats: ScanStats) -> None:
@@ -163,6 +176,17 @@ class Engine:
 
     def rule_plan(self) -> tuple[dict[str, list[Rule]], list[Rule]]:
         """The document-scope rules per document kind, and the project-scope rules."""
+        if self._plan is None:
+            self._plan = self._make_plan()
+        return self._plan
+
+    def contexts(self) -> dict[str, RuleContext]:
+        if self._contexts is None:
+            self._contexts = {rid: RuleContext(r, self.options, self.shared)
+                              for rid, r in self.rules.items()}
+        return self._contexts
+
+    def _make_plan(self) -> tuple[dict[str, list[Rule]], list[Rule]]:
         doc_rules: dict[str, list[Rule]] = {kind: [] for kind in KINDS}
         project_rules: list[Rule] = []
         for rule in self.rules.values():
@@ -188,7 +212,7 @@ class Engine:
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         """Run the document-scope rules (in the parent, or in a worker process)."""
         doc_rules, _ = self.rule_plan()
-        contexts = {rid: RuleContext(r, self.options, self.shared) for rid, r in self.rules.items()}
+        contexts = self.contexts()
         findings: list[Finding] = []
         for doc in documents:
             for rule in doc_rules.get(doc.kind or "", ()):
@@ -199,7 +223,7 @@ class Engine:
         findings = list(loaded.findings)
         _, project_rules = self.rule_plan()
         stats.rules_run = len([r for r in self.rules.values() if r.template != "builtin"])
-        contexts = {rid: RuleContext(r, self.options, self.shared) for rid, r in self.rules.items()}
+        contexts = self.contexts()
 
         if loaded.checked:
             findings.extend(loaded.rule_findings)

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from netlint.registry import Rule
 
 _ENGINE: Engine | None = None  # the worker's engine, built once per process
-_KEEP_KINDS: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -44,29 +43,22 @@ class _ChunkResult:
     stats: Any = None
 
 
-def _init_worker(options: ScanOptions, rules: Mapping[str, Rule], keep: frozenset[str]) -> None:
-    global _ENGINE, _KEEP_KINDS
+def _init_worker(options: ScanOptions, rules: Mapping[str, Rule]) -> None:
+    global _ENGINE
     from netlint.engine import Engine
 
     _ENGINE = Engine(options, rules)
-    _KEEP_KINDS = keep
 
 
 def _scan_chunk(entries: Sequence[FileEntry]) -> _ChunkResult:
-    from netlint.engine import ScanStats, _Loaded
+    from netlint.engine import ScanStats
 
     engine = _ENGINE
     assert engine is not None, "worker not initialised"
-    loaded = _Loaded()
     stats = ScanStats()
-    for entry in entries:
-        engine.load_entry(entry, loaded, stats)
-    out = _ChunkResult(loaded.findings, engine.check_documents(loaded.documents),
-                       loaded.sources, [], loaded.suppressions, stats)
-    for doc in loaded.documents:
-        if doc.kind in _KEEP_KINDS:
-            out.documents.append(doc)
-    return out
+    loaded = engine.load(entries, stats)  # keeps only the documents project rules read
+    return _ChunkResult(loaded.findings, loaded.rule_findings, loaded.sources,
+                        loaded.documents, loaded.suppressions, stats)
 
 
 def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]]:
@@ -84,11 +76,10 @@ def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats
 
     if any(e.path == STDIN for e in entries):
         return engine.load(entries, stats)  # a worker cannot read the parent's stdin
-    keep = engine.project_kinds()
     loaded = _Loaded(checked=True)
     ctx = multiprocessing.get_context()
     with ctx.Pool(jobs, initializer=_init_worker,
-                  initargs=(engine.options, engine.all_rules, keep)) as pool:
+                  initargs=(engine.options, engine.all_rules)) as pool:
         results = pool.map(_scan_chunk, _chunks(entries, jobs), chunksize=1)
     # file order, as the in-process scan gathers them
     rule_findings: list[Finding] = []

@@ -8,8 +8,10 @@ of each key and value.  A rule reports a *path* and :func:`locate` turns it into
 
 Hostile input is bounded here, once, for every caller:
 
-* nesting deeper than :data:`MAX_DEPTH` is refused before libyaml's recursive composer sees
-  it (it would overflow the C stack);
+* nesting deeper than :data:`MAX_DEPTH` is refused: deep flow nesting and long lines before
+  libyaml's recursive composer sees them (around 100,000 levels overflow the C stack),
+  block nesting with short lines (at most ~1,000 levels, harmless to libyaml) while
+  building values;
 * aliases are built once and shared, and a document whose alias-expanded size exceeds
   :data:`MAX_EXPANDED_NODES` is refused ("billion laughs");
 * custom tags (``!Ref``, ``!!python/object``) are never constructed: their text is kept.
@@ -18,6 +20,7 @@ Hostile input is bounded here, once, for every caller:
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,6 +220,12 @@ class _Builder:
         if key in self.active:
             mark = node.start_mark
             raise YAMLInputError("recursive alias (a node contains itself)", mark.line, mark.column)
+        if len(self.active) >= MAX_DEPTH:
+            # block nesting with short lines passes the cheap pre-check of parse_documents;
+            # the builder recurses, so it bounds the depth itself
+            mark = node.start_mark
+            raise YAMLInputError(f"nesting deeper than {MAX_DEPTH} levels; not analysed",
+                                 mark.line, mark.column, rule="yaml-too-deep")
         self.active.add(key)
         result: tuple[Any, int] = (
             self._mapping(node) if cls is MappingNode else self._sequence(node)  # type: ignore[arg-type]
@@ -397,8 +406,19 @@ def _parse_pure_python(source: Source, text: str) -> list[Document] | None:
         return None
 
 
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1  # type: ignore[assignment]
+    return depth
+
+
 def _document(source: Source, index: int, node: Node) -> Document:
     builder = _Builder(source)
+    # the builder uses two Python frames per nesting level, up to MAX_DEPTH levels
+    need = _stack_depth() + 2 * MAX_DEPTH + 100
+    if sys.getrecursionlimit() < need:
+        sys.setrecursionlimit(need)
     value = builder.build(node)
     s, e = node.start_mark, node.end_mark
     return Document(
