@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.resources, args.repeat = min(args.resources, 200), 1
-    large = args.large or 4 * args.resources
+    large = args.large or (2 if args.smoke else 4) * args.resources
+    latency_runs = 2 if args.smoke else 5
     workdir = Path(args.workdir or os.path.join(tempfile.gettempdir(), "netlint-bench"))
     workdir.mkdir(parents=True, exist_ok=True)
 
@@ -172,9 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         small_file = Path(tmp) / "deployment.yaml"
         small_file.write_text(SMALL_FILE)
-        version_s = min(run_cli(["--version"])[0] for _ in range(5))
+        version_s = min(run_cli(["--version"])[0] for _ in range(latency_runs))
         single_s = min(run_cli(["scan", str(small_file), "--fail-on", "never"], Path(tmp))[0]
-                       for _ in range(5))
+                       for _ in range(latency_runs))
 
     base, big = runs
     ratio = base["cli_s"] / base["floor_s"]
