@@ -105,18 +105,17 @@ def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Ite
 
     # followlinks=False: a symlink loop cannot make the walk endless
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = os.path.relpath(dirpath, root) if exclude else ""
         dirnames[:] = sorted(
             d
             for d in dirnames
             if d not in SKIPPED_DIRS
-            and not _excluded(os.path.normpath(os.path.join(rel_dir, d)), exclude)
+            and not (exclude and _excluded(os.path.normpath(os.path.join(rel_dir, d)), exclude))
         )
         for name in sorted(filenames):
             if not name.endswith(SCANNED_SUFFIXES):
                 continue
-            rel = os.path.normpath(os.path.join(rel_dir, name))
-            if exclude and _excluded(rel, exclude):
+            if exclude and _excluded(os.path.normpath(os.path.join(rel_dir, name)), exclude):
                 continue
             yield os.path.join(dirpath, name)
 
