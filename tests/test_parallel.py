@@ -126,3 +126,23 @@ def test_rules_pickle_without_their_modules() -> None:
     assert rule.module is not None
     copy = pickle.loads(pickle.dumps(rule))
     assert copy == rule and copy.module is rule.module
+
+
+def test_cli_jobs_option_and_config(corpus: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    outputs = []
+    for args in (["--jobs", "1"], ["--jobs", "2"], ["-j", "0"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "netlint", "scan", str(corpus), "--format", "sarif",
+             "--fail-on", "never", *args],
+            capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        )
+        assert proc.returncode == 0, proc.stderr
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    from netlint.config import apply_config, load_config
+
+    (tmp_path / ".netlint.yaml").write_text("jobs: 0\n")
+    data, base = load_config(str(tmp_path / ".netlint.yaml"))
+    assert apply_config(ScanOptions(jobs=5), data, base).jobs == 0
