@@ -1,0 +1,65 @@
+"""Secrets written literally in a Compose service's ``environment``.
+
+A value is a secret when its variable name looks like one (``*_PASSWORD``, ``*_TOKEN``,
+``*_SECRET``, ``*_KEY``, ...) or when the value itself has the shape of a provider key or a
+URL with a password.  ``${VAR}`` references (resolved from ``.env`` or the environment)
+are the recommended form and are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from netlint.loaders.compose import compose_services, environment, is_interpolated
+from netlint.templates.base import RuleContext, Violation
+from netlint.yamlnodes import Document
+
+TARGETS = ("compose",)
+PARAMS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "key_pattern": {"type": "string"},
+        "value_patterns": {"type": "object", "additionalProperties": {"type": "string"}},
+        "ignore_values": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["key_pattern", "value_patterns"],
+    "additionalProperties": False,
+}
+
+_URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@", re.IGNORECASE)
+
+
+def _compiled(ctx: RuleContext, params: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
+    key = f"literal-secret:{ctx.rule.id}"
+    hit = ctx.shared.get(key)
+    if hit is None:
+        hit = (re.compile(params["key_pattern"], re.IGNORECASE),
+               {label: re.compile(p) for label, p in params["value_patterns"].items()})
+        ctx.shared[key] = hit
+    return hit  # type: ignore[no-any-return]
+
+
+def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    key_re, value_res = _compiled(ctx, params)
+    ignored = {v.lower() for v in params.get("ignore_values", [])}
+    for name, svc, path in compose_services(doc):
+        for var, value in environment(svc):
+            if value is None or isinstance(value, bool) or is_interpolated(value):
+                continue
+            text = str(value)
+            if not text.strip() or text.strip().lower() in ignored:
+                continue
+            where = (*path, "environment", var)
+            label = next((lbl for lbl, rx in value_res.items() if rx.search(text)), None)
+            if label is not None:
+                yield Violation(where, f"service '{name}': {var} holds a literal {label}")
+                continue
+            url = _URL_PASSWORD.search(text)
+            if url and not url.group(1).startswith("$"):
+                yield Violation(where, f"service '{name}': {var} holds a URL with a literal "
+                                "password")
+                continue
+            if key_re.search(var) and not var.upper().endswith("_FILE"):
+                yield Violation(where, f"service '{name}': {var} is set to a literal value")
