@@ -38,7 +38,8 @@ from netlint.yamlnodes import Document, YList, YMap
 
 __all__ = [
     "Mount", "Port", "Problem", "Unresolved", "assemble_projects", "compose_services",
-    "environment", "is_interpolated", "is_unresolved", "parse_mount", "parse_port", "security_opts", "truthy",
+    "environment", "is_interpolated", "is_unresolved", "parse_mount", "parse_port",
+    "security_opts", "truthy",
 ]
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -216,23 +217,25 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
         if doc.kind == "compose" and id(doc.source) not in seen_sources:
             seen_sources.add(id(doc.source))
             first_compose.add(id(doc))
+    built: list[tuple[Document, str | None]] = []  # (document, file when standalone)
     for doc in documents:
         if doc.kind != "compose" or doc.cache.get("compose_assembled"):
-            out.append(doc)
+            built.append((doc, None))
             continue
         files = loader.project_files(doc) if id(doc) in first_compose else None
         key = "|".join(files) if files else f"doc:{id(doc)}"
         if key in done:
             continue
         done.add(key)
+        alone = _real(doc.source.path) if files is None and id(doc) in first_compose else None
         try:
-            merged = loader.project(doc, files)
+            built.append((loader.project(doc, files), alone))
         except Exception as exc:  # never lose the file: check it standalone
             result.errors.append((doc.source.path, f"Compose loader failed: "
                                                    f"{type(exc).__name__}: {exc}"))
-            out.append(doc)
-            continue
-        out.append(merged)
+            built.append((doc, None))
+    # a scanned file that another project includes is checked as part of that project
+    out.extend(d for d, alone in built if alone is None or alone not in loader.included)
     result.sources = loader.extra_sources
     return result
 
@@ -248,6 +251,7 @@ class _Loader:
         self.files: dict[str, tuple[Source, Any] | str] = {}
         self.envs: dict[tuple[str, ...], dict[str, str]] = {}
         self.extra_sources: list[Source] = []
+        self.included: set[str] = set()  # files brought in by an include
 
     # -- files
 
@@ -433,15 +437,18 @@ class _Loader:
         for i, entry in enumerate(entries):
             src, line, col, end_line, end_col = entries.pos[i]
             where = (src, src.span(line, col, end_line, end_col))
+            env_files: tuple[str, ...] = ()
             if isinstance(entry, str):
-                paths, project_dir, env_files = [entry], None, ()
+                paths, project_dir = [entry], None
             elif isinstance(entry, Mapping):
                 raw = entry.get("path")
                 paths = [str(p) for p in raw] if isinstance(raw, list) else [str(raw)]
                 project_dir = entry.get("project_directory")
                 ef = entry.get("env_file")
-                env_files = tuple(str(e) for e in ef) if isinstance(ef, list) else (
-                    (str(ef),) if ef else ())
+                if isinstance(ef, list):
+                    env_files = tuple(str(name) for name in ef)
+                elif ef:
+                    env_files = (str(ef),)
             else:
                 continue
             included: Any = None
@@ -456,13 +463,14 @@ class _Loader:
                                     "deep; not followed"))
                     continue
                 got = self.read(path)
+                self.included.add(_real(path))
                 if isinstance(got, str):
                     problems.append(Problem(*where, f"included file '{p}' cannot be read "
                                     f"({got}); its services are not checked"))
                     continue
                 folder = (_relative(source, str(project_dir)) if project_dir
                           else os.path.dirname(path) or ".")
-                env = self.env(folder, tuple(_rel_to(folder, e) for e in env_files))
+                env = self.env(folder, tuple(_relative(source, e) for e in env_files))
                 part = self.model(got[0], got[1], env, problems, depth + 1, chain)
                 included = part if included is None else merge(included, part)
             if not isinstance(included, YMap):
@@ -519,10 +527,6 @@ def _relative(source: Source, path: str) -> str:
         return path
     folder = os.path.dirname(source.path) if source.path != "<stdin>" else "."
     return os.path.normpath(os.path.join(folder or ".", path))
-
-
-def _rel_to(folder: str, path: str) -> str:
-    return path if os.path.isabs(path) else os.path.relpath(os.path.join(folder, path), folder)
 
 
 def _entry_span(mapping: YMap, key: Any) -> tuple[Source, Span]:

@@ -40,7 +40,7 @@ def is_interpolated(value: object) -> bool:
 
 
 class _State:
-    __slots__ = ("env", "missing", "errors")
+    __slots__ = ("env", "errors", "missing")
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env

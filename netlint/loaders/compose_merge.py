@@ -58,8 +58,7 @@ def _merge_unique(base: YList, over: YList, key: str) -> YList:
             ident = unique_key(key, item)
             if ident is None:
                 ident = ("item", id(item), i, id(seq))
-            if ident in entries:
-                del entries[ident]  # the later entry takes the earlier one's place at the end
+            entries.pop(ident, None)  # the later entry takes the earlier one's place at the end
             entries[ident] = (item, seq.pos[i])
     out = YList()
     for item, pos in entries.values():

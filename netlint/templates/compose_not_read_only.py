@@ -20,8 +20,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             continue
         if "read_only" in svc:
             yield Violation((*path, "read_only"),
-                            f"service '{name}' sets read_only: {value}; its root filesystem "
-                            "is writable")
+                            f"service '{name}' sets read_only: {str(value).lower()}; its root "
+                            "filesystem is writable")
         else:
             yield Violation(path, f"service '{name}' has a writable root filesystem; add "
                             "read_only: true (and tmpfs for the paths it writes)")
