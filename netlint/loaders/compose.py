@@ -587,6 +587,8 @@ def _normalise_service(svc: YMap) -> None:
                 value.variables, value.errors = item.variables, item.errors
             elif is_interpolated(item) and sep:
                 value = Interpolated(v)
+            if isinstance(value, Interpolated) and isinstance(item, Interpolated):
+                value.raw = item.raw.partition("=")[2]
             mapping[k] = value
             mapping.pos[k] = item_to_keypos(env.pos[i])
         svc["environment"] = mapping

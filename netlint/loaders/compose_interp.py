@@ -23,6 +23,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 class Interpolated(str):
     """A string that came from ``${VAR}`` interpolation (not written literally)."""
 
+    raw: str = ""  # the text as written, before interpolation
+
 
 class Unresolved(Interpolated):
     """An interpolated string whose value depends on unset variables."""
@@ -58,8 +60,11 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
         if out == text.replace("$$", "$") and "${" not in text and not re.search(
                 r"\$[A-Za-z_]", text.replace("$$", "")):
             return out  # only $$ escapes: still a literal
-        return Interpolated(out)
+        done = Interpolated(out)
+        done.raw = text
+        return done
     result = Unresolved(out)
+    result.raw = text
     result.variables = tuple(dict.fromkeys(state.missing))
     result.errors = tuple(state.errors)
     return result

@@ -28,7 +28,11 @@ PARAMS_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-_URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]*:([^\s@/]+)@", re.IGNORECASE)
+_REFERENCE = re.compile(r"\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+_SECRET_FLAG = re.compile(
+    r"^--?(requirepass|masterauth|password|passwd|pass|token|secret|api[-_]?key|auth[-_]?token)"
+    r"(?:=(.*))?$", re.IGNORECASE)
 
 
 def _compiled(ctx: RuleContext, params: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -46,9 +50,12 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
     ignored = {v.lower() for v in params.get("ignore_values", [])}
     for name, svc, path in compose_services(doc):
         for var, value in environment(svc):
-            if value is None or isinstance(value, bool) or is_interpolated(value):
+            if value is None or isinstance(value, bool):
                 continue
-            text = str(value)
+            referenced = is_interpolated(value)
+            # judge what is written: ${VAR} parts are references, the rest is literal
+            raw = _written(value)
+            text = _REFERENCE.sub("", raw) if referenced else raw
             if not text.strip() or text.strip().lower() in ignored:
                 continue
             where = (*path, "environment", var)
@@ -56,10 +63,41 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             if label is not None:
                 yield Violation(where, f"service '{name}': {var} holds a literal {label}")
                 continue
-            url = _URL_PASSWORD.search(text)
-            if url and not url.group(1).startswith("$"):
+            url = _URL_PASSWORD.search(raw)
+            if url and "$" not in url.group(1):
                 yield Violation(where, f"service '{name}': {var} holds a URL with a literal "
                                 "password")
                 continue
-            if key_re.search(var) and not var.upper().endswith("_FILE"):
+            if not referenced and key_re.search(var) and not var.upper().endswith("_FILE"):
                 yield Violation(where, f"service '{name}': {var} is set to a literal value")
+        yield from _command_secrets(name, svc, path)
+
+
+def _command_secrets(name: str, svc: Mapping[str, Any], path: tuple[Any, ...]
+                     ) -> Iterator[Violation]:
+    """``command: redis-server --requirepass hunter2``: a literal secret on the command line."""
+    command = svc.get("command")
+    if isinstance(command, str):
+        words: list[tuple[str, tuple[Any, ...]]] = [(w, (*path, "command"))
+                                                    for w in _written(command).split()]
+    elif isinstance(command, list):
+        words = [(_written(w), (*path, "command", i)) for i, w in enumerate(command)]
+    else:
+        return
+    for i, (word, where) in enumerate(words):
+        m = _SECRET_FLAG.match(word)
+        if m is None:
+            continue
+        value = m.group(2)
+        if value is None and i + 1 < len(words):
+            value = words[i + 1][0]
+            if value.startswith("-"):
+                continue
+        if value and "$" not in value:
+            yield Violation(where, f"service '{name}': command passes {m.group(1)} with a "
+                            "literal value")
+
+
+def _written(value: Any) -> str:
+    """The text as written in the file (``${VAR}`` references kept)."""
+    return value.raw if is_interpolated(value) else str(value)  # type: ignore[no-any-return]

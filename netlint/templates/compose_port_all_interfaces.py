@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -13,6 +14,8 @@ TARGETS = ("compose",)
 PARAMS_SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]", ""})
+_VARIABLE = re.compile(r"\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+_PLACEHOLDER = "VAR"
 
 
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
@@ -24,12 +27,17 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             continue
         for i, item in enumerate(ports):
             if is_unresolved(item):
-                continue
+                # "${PORT}:80" still publishes on every interface: judge the written text
+                # with each unset reference as a placeholder; a variable host IP is unknown
+                item = _VARIABLE.sub(_PLACEHOLDER, getattr(item, "raw", ""))
             port = parse_port(item)
             if port is None or (port.host_ip is not None and port.host_ip not in ALL_INTERFACES):
                 continue
-            host = port.published or "a random host port"
+            if port.published and _PLACEHOLDER in port.published:
+                host = "host port from an unset variable"
+            else:
+                host = f"host port {port.published}" if port.published else "a random host port"
             yield Violation((*path, "ports", i),
-                            f"service '{name}' publishes container port {port.target} on "
-                            f"{host} of every host interface; bind it to 127.0.0.1 or a "
-                            "specific address unless it must be public")
+                            f"service '{name}' publishes container port {port.target} on every "
+                            f"host interface ({host}); bind it to 127.0.0.1 or a specific "
+                            "address unless it must be public")
