@@ -175,3 +175,9 @@ def test_realworld_compose_corpus_scans_without_internal_error(shared_dir: Path)
     errors = [f for f in result.findings if f.rule_id == "internal-error"]
     assert errors == [], errors[:3]
     assert result.stats.documents["compose"] >= len(os.listdir(folder)) * 0.9
+
+
+def test_hostile_interpolation_is_bounded() -> None:
+    nested = "${A:-" * 5000 + "x" + "}" * 5000
+    assert isinstance(str(interpolate(nested, {})), str)  # no RecursionError
+    assert str(interpolate("${" * 1000, {})) == "${" * 1000  # unterminated: kept as written

@@ -189,9 +189,9 @@ def security_opts(svc: Mapping[str, Any]) -> Iterator[tuple[int, str, str]]:
     for i, opt in enumerate(opts):
         if not isinstance(opt, str):
             continue
-        m = re.match(r"^\s*([\w-]+)\s*[:=]?\s*(.*?)\s*$", opt)
-        if m:
-            yield i, m.group(1).lower(), m.group(2)
+        text = opt.strip()
+        cut = min((p for p in (text.find(":"), text.find("=")) if p >= 0), default=len(text))
+        yield i, text[:cut].strip().lower(), text[cut + 1:].strip()
 
 
 # --- assembling projects --------------------------------------------------------------

@@ -41,13 +41,17 @@ def is_interpolated(value: object) -> bool:
     return isinstance(value, Interpolated)
 
 
+MAX_NESTING = 32  # ${A:-${B:-...}} deeper than this is kept as written
+
+
 class _State:
-    __slots__ = ("env", "errors", "missing")
+    __slots__ = ("depth", "env", "errors", "missing")
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self.missing: list[str] = []
         self.errors: list[str] = []
+        self.depth = 0
 
 
 def interpolate(text: str, env: Mapping[str, str]) -> str:
@@ -71,6 +75,16 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
 
 
 def _expand(text: str, state: _State) -> str:
+    if state.depth > MAX_NESTING:
+        return text
+    state.depth += 1
+    try:
+        return _expand_level(text, state)
+    finally:
+        state.depth -= 1
+
+
+def _expand_level(text: str, state: _State) -> str:
     parts: list[str] = []
     i, n = 0, len(text)
     while i < n:
@@ -178,12 +192,12 @@ def parse_dotenv(text: str, base: Mapping[str, str] | None = None) -> dict[str, 
         key, raw = m.group(1), m.group(2)
         if raw[:1] in ("'", '"'):
             quote = raw[0]
-            body = raw[1:]
+            chunks = [raw[1:]]
             # a quoted value may span lines
-            while quote not in body and i < len(lines):
-                body += "\n" + lines[i]
+            while quote not in chunks[-1] and i < len(lines):
+                chunks.append(lines[i])
                 i += 1
-            value = body.split(quote, 1)[0]
+            value = "\n".join(chunks).split(quote, 1)[0]
             if quote == '"':
                 value = value.replace("\\n", "\n").replace('\\"', '"')
                 value = str(interpolate(value, {**lookup, **values}))

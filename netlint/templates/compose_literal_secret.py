@@ -28,7 +28,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-_URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]*:([^\s@/]+)@", re.IGNORECASE)
+# bounded repeats: no quadratic backtracking on long values
+_URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://[^\s:/@]{0,256}:([^\s@/]{1,256})@",
+                           re.IGNORECASE)
 _REFERENCE = re.compile(r"\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 _SECRET_FLAG = re.compile(
     r"^--?(requirepass|masterauth|password|passwd|pass|token|secret|api[-_]?key|auth[-_]?token)"
@@ -63,7 +65,7 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             if label is not None:
                 yield Violation(where, f"service '{name}': {var} holds a literal {label}")
                 continue
-            url = _URL_PASSWORD.search(raw)
+            url = _URL_PASSWORD.search(raw) if "://" in raw else None
             if url and "$" not in url.group(1):
                 yield Violation(where, f"service '{name}': {var} holds a URL with a literal "
                                 "password")
