@@ -19,7 +19,6 @@ environment, security options) so that short and long syntax read the same.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
