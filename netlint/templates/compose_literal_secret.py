@@ -31,6 +31,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
 # bounded repeats: no quadratic backtracking on long values
 _URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://[^\s:/@]{0,256}:([^\s@/]{1,256})@",
                            re.IGNORECASE)
+_PATH = re.compile(r"^(/|\./|\.\./|~/)[^\s]*$")  # a path to a key file, not the key
+_DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^${}]+)\}")  # ${VAR:-literal}
 _REFERENCE = re.compile(r"\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 _SECRET_FLAG = re.compile(
     r"^--?(requirepass|masterauth|password|passwd|pass|token|secret|api[-_]?key|auth[-_]?token)"
@@ -58,8 +60,9 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             # judge what is written: ${VAR} parts are references, the rest is literal
             raw = _written(value)
             text = _REFERENCE.sub("", raw) if referenced else raw
-            if not text.strip() or text.strip().lower() in ignored:
-                continue
+            bare = text.strip().strip("'\"").strip()
+            if (not bare or bare.lower() in ignored) and not referenced:
+                continue  # empty ("" in list syntax too) or a flag-like value
             where = (*path, "environment", var)
             label = next((lbl for lbl, rx in value_res.items() if rx.search(text)), None)
             if label is not None:
@@ -70,8 +73,14 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 yield Violation(where, f"service '{name}': {var} holds a URL with a literal "
                                 "password")
                 continue
-            if not referenced and key_re.search(var) and not var.upper().endswith("_FILE"):
+            if not key_re.search(var) or var.upper().endswith("_FILE"):
+                continue
+            if not referenced and not _PATH.match(bare):  # (a path names a key file)
                 yield Violation(where, f"service '{name}': {var} is set to a literal value")
+            elif referenced and any(d.strip().strip("'\"").lower() not in ignored
+                                    for d in _DEFAULT.findall(raw)):
+                yield Violation(where, f"service '{name}': {var} falls back to a literal "
+                                "default written in the file")
         yield from _command_secrets(name, svc, path)
 
 
