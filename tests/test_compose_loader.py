@@ -181,3 +181,15 @@ def test_hostile_interpolation_is_bounded() -> None:
     nested = "${A:-" * 5000 + "x" + "}" * 5000
     assert isinstance(str(interpolate(nested, {})), str)  # no RecursionError
     assert str(interpolate("${" * 1000, {})) == "${" * 1000  # unterminated: kept as written
+
+
+def test_base_and_override_scanned_together_give_one_project(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: a:1\n")
+    (tmp_path / "compose.override.yml").write_text("services:\n  web:\n    user: root\n")
+    (tmp_path / "docker-compose.yml").write_text("services:\n  other:\n    image: b:1\n")
+    result = scan([str(tmp_path / "compose.yaml"), str(tmp_path)],
+                  select=["compose-service-runs-as-root"])
+    lines = sorted(golden_line(f, tmp_path).split(": error")[0] for f in result.findings)
+    # compose.yaml + compose.override.yml merged once; docker-compose.yml (not the default
+    # file when compose.yaml exists) is checked on its own
+    assert lines == ["compose.override.yml:3:5-3:15", "docker-compose.yml:2:3-2:8"]

@@ -222,7 +222,7 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
             built.append((doc, None))
             continue
         files = loader.project_files(doc) if id(doc) in first_compose else None
-        key = "|".join(files) if files else f"doc:{id(doc)}"
+        key = "|".join(map(_real, files)) if files else f"doc:{id(doc)}"
         if key in done:
             continue
         done.add(key)
