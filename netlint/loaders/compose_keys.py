@@ -1,8 +1,8 @@
 """The keys the Compose Specification defines, for the unknown-key rules.
 
-Written for netlint from the Compose Specification's service, network, volume, config and
-secret reference pages (compose-spec, services.md/networks.md); extension fields
-(``x-*``) are allowed everywhere.  Keep in sync with the spec when it grows.
+Written for netlint from the Compose Specification (the services and networks reference
+and the properties its JSON schema defines for a service and a network); extension fields
+(``x-*``) are allowed everywhere.  Keep in sync with the specification when it grows.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ SERVICE_KEYS = frozenset({
     "cgroup_parent", "command", "configs", "container_name", "cpu_count", "cpu_percent",
     "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime", "cpu_shares", "cpus",
     "cpuset", "credential_spec", "depends_on", "deploy", "develop", "device_cgroup_rules",
-    "devices", "dns", "dns_opt", "dns_search", "domainname", "driver_opts", "entrypoint",
+    "devices", "dns", "dns_opt", "dns_search", "domainname", "entrypoint",
     "env_file", "environment", "expose", "extends", "external_links", "extra_hosts", "gpus",
     "group_add", "healthcheck", "hostname", "image", "init", "ipc", "isolation", "label_file",
     "labels", "links", "logging", "mac_address", "mem_limit", "mem_reservation",
@@ -38,5 +38,4 @@ LEGACY_SERVICE_KEYS = {
     "log_opt": "Compose file v1; use logging.options",
     "net": "Compose file v1; use network_mode",
     "dockerfile": "Compose file v1; use build.dockerfile",
-    "mem_swap_limit": "use memswap_limit",
 }

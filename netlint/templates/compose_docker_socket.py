@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from netlint.loaders.compose import compose_services, is_unresolved, parse_mount
+from netlint.loaders.compose import compose_services, is_unresolved, parse_mount, truthy
 from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document
 
@@ -37,6 +37,10 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
     sockets = [posixpath.normpath(s) for s in params["sockets"]]
     names = set(params["socket_names"])
     for name, svc, path in compose_services(doc):
+        if truthy(svc.get("use_api_socket")):
+            yield Violation((*path, "use_api_socket"),
+                            f"service '{name}' sets use_api_socket: true, which mounts the "
+                            "Docker API socket (and the user's registry credentials)")
         volumes = svc.get("volumes")
         if not isinstance(volumes, list):
             continue
