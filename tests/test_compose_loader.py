@@ -193,3 +193,14 @@ def test_base_and_override_scanned_together_give_one_project(tmp_path: Path) -> 
     # compose.yaml + compose.override.yml merged once; docker-compose.yml (not the default
     # file when compose.yaml exists) is checked on its own
     assert lines == ["compose.override.yml:3:5-3:15", "docker-compose.yml:2:3-2:8"]
+
+
+def test_reset_and_override_tags() -> None:
+    base = _value("services:\n  web:\n    user: '1000'\n    dns: [1.1.1.1]\n    ports: ['80:80']\n",
+                  "base.yaml")
+    over = _value("services:\n  web:\n    user: !reset null\n    dns: !override [9.9.9.9]\n"
+                  "    ports: !reset []\n", "over.yaml")
+    web = merge(base, over)["services"]["web"]
+    assert "user" not in web and "ports" not in web
+    assert web["dns"] == ["9.9.9.9"]
+    assert web["dns"].pos[0][0].path == "over.yaml"

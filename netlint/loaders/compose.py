@@ -31,7 +31,7 @@ from netlint.loaders.compose_interp import (
     is_unresolved,
     parse_dotenv,
 )
-from netlint.loaders.compose_merge import item_to_keypos, merge
+from netlint.loaders.compose_merge import drop_resets, item_to_keypos, merge
 from netlint.source import Source, Span
 from netlint.yamlnodes import Document, YList, YMap
 
@@ -349,6 +349,7 @@ class _Loader:
                 model = part if model is None else merge(model, part)
             if model is None:  # cannot happen: doc itself is one of the files
                 model = self.model(doc.source, doc.value, env, problems, 0, ())
+        drop_resets(model)
         self.check_env_files(model, problems)
         merged = Document(source=first.source, index=first.index, value=model,
                           start=first.start, end=first.end, kind="compose")

@@ -5,7 +5,10 @@
   value replaces the earlier one) and the unique resources ``ports``, ``volumes``,
   ``secrets`` and ``configs`` (an entry of the later file replaces the earlier entry with
   the same unique key: the target, or ip/target/published/protocol for ports);
-* a value whose type differs between the files is replaced.
+* a value whose type differs between the files is replaced;
+* the Compose YAML tags ``!reset`` (drop the earlier value) and ``!override`` (replace it
+  instead of merging) are honoured; netlint's YAML layer keeps no tags, so they are read
+  from the text at the value's position.
 
 Every entry keeps the position tuple of the file it came from, so a merged map may mix
 files and :func:`netlint.yamlnodes.locate` still points at the effective value.
@@ -29,14 +32,19 @@ def merge(base: Any, over: Any, key: Any = None) -> Any:
             out[k] = v
             out.pos[k] = base.pos[k]
         for k, v in over.items():
-            if k in out:
-                merged = merge(out[k], v, k)
-                keep_key = merged is not v and isinstance(merged, (YMap, YList))
-                out[k] = merged
-                if not keep_key:
-                    out.pos[k] = over.pos[k]
-            else:
+            tag = compose_tag(over.pos[k])
+            if tag == "!reset":
+                out.pop(k, None)
+                out.pos.pop(k, None)
+                continue
+            if tag == "!override" or k not in out:
                 out[k] = v
+                out.pos[k] = over.pos[k]
+                continue
+            merged = merge(out[k], v, k)
+            keep_key = merged is not v and isinstance(merged, (YMap, YList))
+            out[k] = merged
+            if not keep_key:
                 out.pos[k] = over.pos[k]
         return out
     if isinstance(base, YList) and isinstance(over, YList) and key not in REPLACED:
@@ -92,3 +100,27 @@ def item_to_keypos(pos: ItemPos) -> KeyPos:
     """A list item's position used as both key and value of a mapping entry."""
     src, line, col, end_line, end_col = pos
     return (src, line, col, end_line, end_col, line, col, end_line, end_col)
+
+
+def compose_tag(pos: KeyPos) -> str | None:
+    """``!reset`` or ``!override`` when the value at ``pos`` is written with that tag."""
+    src, line, col = pos[0], pos[5], pos[6]
+    text = src.line_text(line + 1)
+    if text.startswith("!reset", col):
+        return "!reset"
+    if text.startswith("!override", col):
+        return "!override"
+    return None
+
+
+def drop_resets(value: Any) -> None:
+    """Remove entries still tagged ``!reset`` (nothing earlier to reset: the key is unset)."""
+    if isinstance(value, YMap):
+        for k in [k for k in value if compose_tag(value.pos[k]) == "!reset"]:
+            del value[k]
+            del value.pos[k]
+        for v in value.values():
+            drop_resets(v)
+    elif isinstance(value, YList):
+        for v in value:
+            drop_resets(v)
