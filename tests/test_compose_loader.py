@@ -204,3 +204,12 @@ def test_reset_and_override_tags() -> None:
     assert "user" not in web and "ports" not in web
     assert web["dns"] == ["9.9.9.9"]
     assert web["dns"].pos[0][0].path == "over.yaml"
+
+
+def test_included_file_is_checked_once_whatever_the_scan_order(tmp_path: Path) -> None:
+    (tmp_path / "aaa.yaml").write_text("services:\n  job:\n    image: a:1\n")
+    (tmp_path / "compose.yaml").write_text("include: [aaa.yaml]\nservices:\n  web:\n"
+                                           "    image: b:1\n    user: '1000'\n")
+    result = scan([str(tmp_path)], select=["compose-service-runs-as-root"])
+    assert [golden_line(f, tmp_path).split(": error")[0] for f in result.findings] == [
+        "aaa.yaml:2:3-2:6"]
