@@ -30,6 +30,12 @@ NETWORK_KEYS = frozenset({
     "internal", "ipam", "labels", "name",
 })
 
+# keys of a service's attachment to a network (services.<name>.networks.<network>)
+SERVICE_NETWORK_KEYS = frozenset({
+    "aliases", "driver_opts", "gw_priority", "interface_name", "ipv4_address", "ipv6_address",
+    "link_local_ips", "mac_address", "priority",
+})
+
 # keys of the Compose file format 2.x/3.x that the specification dropped; Docker Compose
 # v2 rejects them, so they are reported with a hint rather than a spelling suggestion
 LEGACY_SERVICE_KEYS = {
