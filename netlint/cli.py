@@ -189,8 +189,10 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
     from netlint.reporters.text import make_console
 
     table = Table(title=f"netlint rules ({len(rows)})", show_lines=False)
-    for col in ("id", "severity", "tags", "title"):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("tags")
+    table.add_column("title")
     for r in rows:
         table.add_row(r.id, r.severity.value, ", ".join(r.tags), r.title)
     make_console(sys.stdout).print(table)

@@ -28,6 +28,8 @@ SKIPPED_DIRS = frozenset(
     }
 )
 STDIN = "-"
+# netlint's own files are configuration for netlint, not for the cluster
+OWN_FILES = frozenset({".netlint.yaml", ".netlint.yml", ".netlint-baseline.json"})
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Ite
             and not _excluded(os.path.normpath(os.path.join(rel_dir, d)), exclude)
         )
         for name in sorted(filenames):
-            if not name.endswith(SCANNED_SUFFIXES):
+            if not name.endswith(SCANNED_SUFFIXES) or name in OWN_FILES:
                 continue
             rel = os.path.normpath(os.path.join(rel_dir, name))
             if exclude and _excluded(rel, exclude):
