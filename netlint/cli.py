@@ -180,9 +180,9 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
         ], indent=2))
         return
     if fmt == "markdown":
-        from netlint.docs import rules_markdown
+        from netlint.docs import rules_reference_markdown
 
-        click.echo(rules_markdown(rows), nl=False)
+        click.echo(rules_reference_markdown(rows), nl=False)
         return
     from rich.table import Table
 
@@ -211,3 +211,23 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
         raise UsageError(f"unknown rule '{rule_id}' (see `netlint rules`)")
     click.echo(f"{rule.id} ({rule.severity.value}; tags: {', '.join(rule.tags)})")
     click.echo(rule_help_text(rule))
+
+
+@main.command("new-rule")
+@click.argument("rule_id")
+@click.option("--target", type=click.Choice(["kubernetes", "compose", "envoy", "any"]),
+              default="kubernetes", show_default=True, help="What the rule reads.")
+@click.option("--dir", "rules_dir", default=".netlint/rules", show_default=True,
+              type=click.Path(file_okay=False), help="Rule directory to write the rule to.")
+@click.option("--fixtures", "fixtures_dir", default=".netlint/rule-tests", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Where to write <id>/pass and <id>/fail example files.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str, force: bool) -> None:
+    """Scaffold a declarative rule file plus pass/fail fixtures."""
+    from netlint.scaffold import new_rule as scaffold
+
+    written = scaffold(rule_id, target, rules_dir, fixtures_dir, force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"try: netlint scan {written[2].parent} --rules {rules_dir} --select {rule_id}")
