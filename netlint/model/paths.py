@@ -153,7 +153,8 @@ def _walk(value: Any, steps: tuple[Step, ...], i: int, here: Path,
     elif isinstance(value, dict) and step in value:
         _walk(value[step], steps, i + 1, (*here, step), captures, out)
         return
-    wanted = (*here, *(s if not isinstance(s, _Wild) else "*" for s in steps[i:]))
+    rest: list[str | int] = [s if isinstance(s, str | int) else "*" for s in steps[i:]]
+    wanted = (*here, *rest)
     out.append(Target(here, MISSING, wanted, captures))
 
 
