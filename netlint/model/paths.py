@@ -150,7 +150,7 @@ def _walk(value: Any, steps: tuple[Step, ...], i: int, here: Path,
             j = step % len(value)
             _walk(value[j], steps, i + 1, (*here, j), captures, out)
             return
-    elif isinstance(value, dict) and step in value:
+    elif isinstance(value, dict) and isinstance(step, str) and step in value:
         _walk(value[step], steps, i + 1, (*here, step), captures, out)
         return
     rest: list[str | int] = [s if isinstance(s, str | int) else "*" for s in steps[i:]]
