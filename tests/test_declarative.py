@@ -90,7 +90,7 @@ def test_combinators() -> None:
     assert _fails({"any": [{"path": "c[1].p", "equals": False},
                            {"path": "c[0].p", "equals": False}]}, v) == []
     assert _fails({"any": [{"path": "c[0].p", "equals": False},
-                           {"path": "c[2].p", "exists": True}]}, v) == [("c", 0, "p"), ("c", 2)]
+                           {"path": "c[2].p", "exists": True}]}, v) == [("c", 2)]
 
 
 @pytest.mark.parametrize(("params", "where", "fragment"), [
@@ -336,3 +336,18 @@ def test_rules_markdown_is_the_full_reference() -> None:
     assert out.exit_code == 0
     assert "### lokistack-network-policies-disabled" in out.output
     assert "**Why it matters.**" in out.output
+
+
+def test_numeric_keys_and_conditional_assert() -> None:
+    assert [t.path for t in paths.resolve({"ports": {8080: "x"}}, paths.parse("ports.8080"))] == [
+        ("ports", 8080)]
+    # "if the listener is public then it must use TLS": any[not A, B]
+    rule = {"any": [{"path": "public", "not-equals": True}, {"path": "tls", "equals": True}]}
+    assert _fails(rule, {"public": True, "tls": True}) == []
+    assert _fails(rule, {"public": False, "tls": False}) == []
+    assert _fails(rule, {"public": True, "tls": False}) == [("tls",)]
+    cond = {"if": {"path": "public", "equals": True}, "then": {"path": "tls", "equals": True}}
+    assert _fails(cond, {"public": True, "tls": False}) == [("tls",)]
+    assert _fails(cond, {"public": False, "tls": False}) == []
+    with pytest.raises(ConditionError, match="'then' is missing"):
+        compile_condition({"if": {"path": "a", "exists": True}})

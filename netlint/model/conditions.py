@@ -9,6 +9,8 @@ Evaluation is *per value*: a leaf judges every value its path reaches, so the re
 lists failures (values that break the condition, or the parent of a missing key for
 ``exists``) and witnesses (values that satisfy it).  ``not`` swaps the two, so
 ``not: {path: containers[*].privileged, equals: true}`` means "no container sets it".
+``any`` holds when one branch holds and otherwise reports its *last* branch's failures;
+``{if: A, then: B}`` checks B only where A holds.
 Value operators ignore keys that are absent (combine with ``exists`` to require them).
 """
 
@@ -43,7 +45,7 @@ OPERATORS: dict[str, str] = {
     "cidr-within": "cidrs",
     "cidr-overlaps": "cidrs",
 }
-COMBINATORS = ("all", "any", "not")
+COMBINATORS = ("all", "any", "not", "if")
 
 
 class ConditionError(ValueError):
@@ -193,6 +195,8 @@ def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Condition
     if not isinstance(spec, Mapping):
         raise ConditionError(where, "a condition is a mapping: {path: ..., <operator>: ...} "
                              "or {all: [...]}, {any: [...]}, {not: ...}")
+    if "if" in spec or "then" in spec:
+        return _if_then(spec, where)
     combinators = [k for k in spec if k in COMBINATORS]
     if combinators:
         if len(spec) != 1:
@@ -208,6 +212,24 @@ def compile_condition(spec: Any, where: tuple[str | int, ...] = ()) -> Condition
         parts = [compile_condition(c, (*where, name, i)) for i, c in enumerate(body)]
         return _all(parts) if name == "all" else _any(parts)
     return _leaf(spec, where)
+
+
+def _if_then(spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Condition:
+    for key in spec:
+        if key not in ("if", "then"):
+            raise ConditionError((*where, key), f"'if' takes only 'then' beside it; unexpected "
+                                 f"key '{key}'")
+    if "if" not in spec or "then" not in spec:
+        missing = "then" if "if" in spec else "if"
+        raise ConditionError(where, f"'if' and 'then' go together; '{missing}' is missing")
+    test = compile_condition(spec["if"], (*where, "if"))
+    then = compile_condition(spec["then"], (*where, "then"))
+
+    def run(root: Any, base: tuple[Any, ...]) -> Result:
+        if not test(root, base).holds:
+            return Result()
+        return then(root, base)
+    return run
 
 
 def _leaf(spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Condition:
@@ -290,8 +312,7 @@ def _any(parts: list[Condition]) -> Condition:
             out.messages.update(r.messages)
             out.witnesses += r.witnesses
         if not any(r.holds for r in results):
-            for r in results:
-                out.failures += r.failures
+            out.failures = results[-1].failures  # the last branch names the fix
         return out
     return run
 

@@ -150,9 +150,13 @@ def _walk(value: Any, steps: tuple[Step, ...], i: int, here: Path,
             j = step % len(value)
             _walk(value[j], steps, i + 1, (*here, j), captures, out)
             return
-    elif isinstance(value, dict) and isinstance(step, str) and step in value:
-        _walk(value[step], steps, i + 1, (*here, step), captures, out)
-        return
+    elif isinstance(value, dict) and isinstance(step, str):
+        key: Any = step
+        if key not in value and step.lstrip("-").isdigit() and int(step) in value:
+            key = int(step)  # `8080:` is an int key in YAML; the path says "8080"
+        if key in value:
+            _walk(value[key], steps, i + 1, (*here, key), captures, out)
+            return
     rest: list[str | int] = [s if isinstance(s, str | int) else "*" for s in steps[i:]]
     wanted = (*here, *rest)
     out.append(Target(here, MISSING, wanted, captures))

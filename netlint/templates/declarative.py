@@ -35,7 +35,7 @@ Paths (:mod:`netlint.model.paths`): ``a.b.c``, ``*`` for every value of a mappin
 ``[*]`` for every list item, ``[N]`` for one item, ``["key.with.dots"]`` for odd keys.
 
 Conditions (:mod:`netlint.model.conditions`): a leaf ``{path: P, <operator>: operand}``
-or ``{all: [...]}``, ``{any: [...]}``, ``{not: C}``.  Operators: ``equals``, ``not-equals``,
+or ``{all: [...]}``, ``{any: [...]}``, ``{not: C}``, ``{if: C, then: C}``.  Operators: ``equals``, ``not-equals``,
 ``in``, ``not-in``, ``exists``, ``missing``, ``matches``, ``not-matches`` (Python regex,
 searched), ``less-than``, ``less-or-equal``, ``greater-than``, ``greater-or-equal``,
 ``cidr-contains`` (the value's network contains the operand), ``cidr-within`` (the value
@@ -44,7 +44,17 @@ lies inside the operand), ``cidr-overlaps``; CIDR operands may be lists (any of 
 * A leaf must hold for *every* value its path reaches; a wildcard that reaches nothing
   holds.  Value operators skip absent keys; use ``exists`` to require a key.
 * ``not`` is per value: ``not: {path: c[*].x, equals: true}`` means "no ``x`` is true".
-* ``any`` holds when one branch holds; otherwise every branch's failures are reported.
+* ``any`` holds when one branch holds; otherwise its *last* branch's failures are reported
+  (write the fix you recommend last).  ``{if: A, then: B}`` checks B only where A holds.
+* ``match.when`` is evaluated on the object; conditions that depend on each ``for-each``
+  item go into ``assert`` (with ``if``/``then``).
+* Equality is YAML-typed: ``true`` is not ``1`` and ``"80"`` is not ``80``; the ordering
+  operators accept numbers and numeric strings; ``matches`` reads scalars as text.
+
+Converting a built-in Python rule: when the template only reads fields (no defaults
+computed across levels, no parsing of strings, no version maps), replace ``template`` and
+``params`` in its rule file, keep id/docs/tags, and keep its fixtures and golden files:
+they must produce the same lines and messages (adjust ``message`` until they do).
 
 Every failing value is one finding, placed on that key and value (for a missing key, on
 its parent).  ``message`` (rule-wide, or per leaf) may use ``{value}``, ``{path}`` (in
