@@ -63,7 +63,12 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return f"https://github.com/netlint/netlint/blob/main/docs/rules.md#{self.id}"
+        """Built-in rules: their section of docs/rules.md.  A user rule is not documented
+        there: its first http(s) reference, or "" (then reporters leave helpUri out)."""
+        if self.builtin:
+            return f"https://github.com/netlint/netlint/blob/main/docs/rules.md#{self.id}"
+        refs = [str(r) for r in self.docs.get("references") or ()]
+        return next((r for r in refs if r.startswith(("https://", "http://"))), "")
 
 
 def template_module(name: str) -> ModuleType:

@@ -230,6 +230,9 @@ def test_user_rule_for_unknown_crd_end_to_end(user_rules: tuple[Path, Path],
     d = descriptors["widget-exposes-admin-port"]
     assert d["shortDescription"]["text"] == "Widget exposes its admin port to every address"
     assert d["properties"]["security-severity"] == "7.5"
+    # a user rule is not in netlint's docs/rules.md: its own reference is the help link
+    assert d["helpUri"] == "https://widgets.example.com/docs/security"
+    assert "allowFrom: [10.0.0.0/8]" in d["help"]["markdown"]
     results = [r for r in sarif["results"] if r["ruleId"] == "widget-exposes-admin-port"]
     assert len(results) == 1
     region = results[0]["locations"][0]["physicalLocation"]["region"]
@@ -351,3 +354,23 @@ def test_numeric_keys_and_conditional_assert() -> None:
     assert _fails(cond, {"public": False, "tls": False}) == []
     with pytest.raises(ConditionError, match="'then' is missing"):
         compile_condition({"if": {"path": "a", "exists": True}})
+
+
+def test_sarif_with_user_rule_is_valid(user_rules: tuple[Path, Path], tmp_path: Path,
+                                       shared_dir: Path) -> None:
+    from jsonschema import Draft7Validator
+
+    rules, manifests = user_rules
+    path = rules / "widget-exposes-admin-port.yaml"
+    path.write_text(path.read_text().replace(
+        "  references:\n    - https://widgets.example.com/docs/security\n", "  references: []\n"))
+    out = tmp_path / "o.sarif"
+    CliRunner().invoke(main, ["scan", str(manifests), "--rules", str(rules), "--format", "sarif",
+                              "-o", str(out)])
+    sarif = json.loads(out.read_text())
+    schema = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    errors = list(Draft7Validator(schema).iter_errors(sarif))
+    assert not errors, errors[0].message
+    rule = next(r for r in sarif["runs"][0]["tool"]["driver"]["rules"]
+                if r["id"] == "widget-exposes-admin-port")
+    assert "helpUri" not in rule
