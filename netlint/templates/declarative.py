@@ -37,7 +37,8 @@ Paths (:mod:`netlint.model.paths`): ``a.b.c``, ``*`` for every value of a mappin
 Conditions (:mod:`netlint.model.conditions`): a leaf ``{path: P, <operator>: operand}``
 or ``{all: [...]}``, ``{any: [...]}``, ``{not: C}``, ``{if: C, then: C}``.
 Operators: ``equals``, ``not-equals``, ``in``, ``not-in``, ``exists``, ``missing``,
-``matches``, ``not-matches`` (Python regex, searched), ``less-than``, ``less-or-equal``, ``greater-than``, ``greater-or-equal``,
+``matches``, ``not-matches`` (Python regex, searched), ``less-than``, ``less-or-equal``,
+``greater-than``, ``greater-or-equal``,
 ``cidr-contains`` (the value's network contains the operand), ``cidr-within`` (the value
 lies inside the operand), ``cidr-overlaps``; CIDR operands may be lists (any of them).
 
