@@ -374,3 +374,23 @@ def test_sarif_with_user_rule_is_valid(user_rules: tuple[Path, Path], tmp_path: 
     rule = next(r for r in sarif["runs"][0]["tool"]["driver"]["rules"]
                 if r["id"] == "widget-exposes-admin-port")
     assert "helpUri" not in rule
+
+
+def test_readme_worked_example_is_real(tmp_path: Path) -> None:
+    """The README's "Writing your own rules" example: its rule file, manifest and output."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Writing your own rules", 1)[1].split("\n## ", 1)[0]
+    blocks = section.split("```yaml\n")
+    rule_text = blocks[1].split("```", 1)[0]
+    manifest = blocks[2].split("```", 1)[0]
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "policies" / "gateway-admin-open-to-internet.yaml").write_text(rule_text)
+    (tmp_path / "deploy" / "gateway.yaml").write_text(manifest)
+    result = scan([str(tmp_path / "deploy")], rule_dirs=[str(tmp_path / "policies")])
+    assert len(result.findings) == 1
+    f = result.findings[0]
+    shown = (f"deploy/gateway.yaml:{f.span.start_line}:{f.span.start_column}  error   "
+             f"{f.rule_id}  {f.message}")
+    assert shown in section
+    assert (f.span.start_line, f.span.start_column, f.span.end_column) == (14, 11, 20)
