@@ -394,3 +394,18 @@ def test_readme_worked_example_is_real(tmp_path: Path) -> None:
              f"{f.rule_id}  {f.message}")
     assert shown in section
     assert (f.span.start_line, f.span.start_column, f.span.end_column) == (14, 11, 20)
+
+
+def test_rules_and_explain_read_config_rule_dirs(user_rules: tuple[Path, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".netlint.yaml").write_text("rules: [policies]\n")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["rules", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    assert "widget-exposes-admin-port" in {r["id"] for r in json.loads(listed.output)}
+    assert runner.invoke(main, ["explain", "widget-exposes-admin-port"]).exit_code == 0
+    run = runner.invoke(main, ["scan", "deploy", "--format", "json"])
+    assert run.exit_code == 1
+    assert [f["rule"] for f in json.loads(run.output)["findings"]] == [
+        "widget-exposes-admin-port"]
