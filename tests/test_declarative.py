@@ -409,3 +409,48 @@ def test_rules_and_explain_read_config_rule_dirs(user_rules: tuple[Path, Path], 
     assert run.exit_code == 1
     assert [f["rule"] for f in json.loads(run.output)["findings"]] == [
         "widget-exposes-admin-port"]
+
+
+def test_for_each_containers_covers_every_workload_kind(tmp_path: Path) -> None:
+    rules = tmp_path / "r"
+    rules.mkdir()
+    text = WIDGET_RULE.replace("widget-exposes-admin-port", "privileged-container")
+    text = text.split("params:")[0] + (
+        "params:\n"
+        "  for-each: '@containers'\n"
+        "  assert: {not: {path: securityContext.privileged, equals: true}}\n"
+        "  message: \"{kind}/{name}: container '{0}' sets {path}: {value}\"\n"
+        "docs:" + text.split("docs:")[1])
+    (rules / "privileged-container.yaml").write_text(text)
+    (tmp_path / "w.yaml").write_text("""\
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          initContainers:
+            - name: setup
+              securityContext: {privileged: true}
+          containers:
+            - name: main
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+    - name: ok
+      securityContext: {privileged: false}
+""")
+    result = scan([str(tmp_path / "w.yaml")], rule_dirs=[str(rules)],
+                  select=["privileged-container"])
+    assert [golden_line(f, tmp_path) for f in result.findings] == [
+        "w.yaml:11:33-11:49: error [privileged-container] CronJob/nightly: container 'setup' "
+        "sets spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.privileged: "
+        "true"]
+    assert validate_params({"for-each": "@pods", "assert": {"path": "a", "exists": True},
+                            "message": "m"}) == (("for-each",), "unknown scope '@pods' "
+                                                 "(known: @pod-specs, @containers)")

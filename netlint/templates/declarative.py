@@ -26,6 +26,15 @@ A rule file names ``template: declarative`` and describes the check in ``params`
       message: "{kind}/{name}: {path} is {value}; enable TLS"
     docs: {what: ..., why: ..., example: ..., use_instead: ..., references: [...]}
 
+``for-each`` also takes ``@pod-specs`` (the pod spec of a Pod and of every workload's pod
+template: Deployment, StatefulSet, DaemonSet, Job, CronJob, ...) and ``@containers`` (every
+container, init and ephemeral ones included, of those pod specs; ``{0}`` is its name), so a
+pod-level check is written once for all workload kinds::
+
+      for-each: "@containers"
+      assert: {not: {path: securityContext.privileged, equals: true}}
+      message: "{kind}/{name}: container '{0}' sets privileged: true"
+
 ``target`` is the rule file's own field.  Kubernetes documents are checked object by object
 (``kind: List`` items included) and paths are relative to the object; Compose, Envoy and
 other documents are checked as a whole.  ``target: any`` also reads YAML that netlint does
@@ -86,6 +95,7 @@ from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document, Path
 
 TARGETS = ("any",)
+SPECIAL_SCOPES = ("@pod-specs", "@containers")
 READS_UNCLASSIFIED = True  # with `target: any`, the engine also passes plain YAML documents
 
 _GLOBS: dict[str, Any] = {
@@ -119,7 +129,11 @@ class _Compiled:
         self.when: Condition | None = (
             compile_condition(match["when"], ("match", "when")) if "when" in match else None
         )
-        self.for_each = paths.parse(params["for-each"]) if "for-each" in params else None
+        each = params.get("for-each")
+        self.for_each_special: str | None = each if each in SPECIAL_SCOPES else None
+        self.for_each = (
+            paths.parse(each) if each is not None and self.for_each_special is None else None
+        )
         self.check: Condition = compile_condition(params["assert"], ("assert",))
         self.message: str = params["message"]
 
@@ -136,7 +150,10 @@ def validate_params(params: Mapping[str, Any]) -> Problem | None:
         match = params.get("match") or {}
         if "when" in match:
             compile_condition(match["when"], ("match", "when"))
-        if "for-each" in params:
+        if "for-each" in params and params["for-each"] not in SPECIAL_SCOPES:
+            if params["for-each"].startswith("@"):
+                raise ConditionError(("for-each",), f"unknown scope {params['for-each']!r} "
+                                     f"(known: {', '.join(SPECIAL_SCOPES)})")
             try:
                 paths.parse(params["for-each"])
             except paths.PathSyntaxError as err:
@@ -184,10 +201,12 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             continue
         if doc.kind is None:
             doc.cache["matched"] = True  # counted as checked, not skipped (see the engine)
-        scopes = (
-            paths.resolve(root, rule.for_each, base) if rule.for_each is not None
-            else [paths.Target(base, root, base)]
-        )
+        if rule.for_each_special is not None:
+            scopes = _special_scopes(doc, base, rule.for_each_special)
+        elif rule.for_each is not None:
+            scopes = paths.resolve(root, rule.for_each, base)
+        else:
+            scopes = [paths.Target(base, root, base)]
         ident = _identity(root)
         for scope in scopes:
             if scope.missing:
@@ -209,6 +228,25 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 captures = (*scope.captures, *t.captures)
                 yield Violation(t.path, _format(template, captures, fields),
                                 context=f"{ident['kind']}/{ident['name']}:{fields['path']}")
+
+
+def _special_scopes(doc: Document, base: Path, scope: str) -> list[paths.Target]:
+    """``@pod-specs`` / ``@containers``: the pod spec of a Pod or of any workload's
+    template, or each of its containers (init and ephemeral too; ``{0}`` is the name)."""
+    if doc.kind != "kubernetes":
+        return []
+    from netlint.loaders.kubernetes import pod_specs
+
+    out: list[paths.Target] = []
+    for pod in pod_specs(doc):
+        if pod.obj.path != base:
+            continue
+        if scope == "@pod-specs":
+            out.append(paths.Target(pod.spec_path, pod.spec, pod.spec_path))
+        else:
+            out.extend(paths.Target(c.path, c.value, c.path, (c.name,))
+                       for c in pod.containers())
+    return out
 
 
 def _matches(rule: _Compiled, root: Mapping[str, Any]) -> bool:
