@@ -454,3 +454,16 @@ spec:
     assert validate_params({"for-each": "@pods", "assert": {"path": "a", "exists": True},
                             "message": "m"}) == (("for-each",), "unknown scope '@pods' "
                                                  "(known: @pod-specs, @containers)")
+
+
+def test_scaffolded_examples_are_not_scanned_with_the_project(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["new-rule", "my-rule"]).exit_code == 0
+    (tmp_path / "app.yaml").write_text(
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {insecure: true}\n")
+    result = scan(["."], rule_dirs=[".netlint/rules"], select=["my-rule"])
+    assert [f.path for f in result.findings] == ["app.yaml"]  # not the failing example
+    assert result.stats.files == 1
