@@ -25,6 +25,7 @@ SKIPPED_DIRS = frozenset(
         ".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "third-party",
         ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache",
         ".ruff_cache", ".terraform", ".idea",
+        ".netlint",  # netlint's own rule files and their failing examples (`new-rule`)
     }
 )
 STDIN = "-"
