@@ -33,7 +33,7 @@ from netlint.loaders.compose_interp import (
 )
 from netlint.loaders.compose_merge import drop_resets, item_to_keypos, merge
 from netlint.source import Source, Span
-from netlint.yamlnodes import Document, YList, YMap
+from netlint.yamlnodes import Document, YList, YMap, new_list, new_map
 
 __all__ = [
     "Mount", "Port", "Problem", "Unresolved", "assemble_projects", "compose_services",
@@ -367,7 +367,7 @@ class _Loader:
         _normalise(model)
         services = model.get("services")
         if isinstance(services, YMap):
-            resolved = YMap()
+            resolved = new_map()
             for name in services:
                 resolved[name] = self.extended(source, services, name, env, problems,
                                                ((_real(source.path), name),))
@@ -383,7 +383,7 @@ class _Loader:
         if not isinstance(svc, YMap) or "extends" not in svc:
             return svc
         ext = svc["extends"]
-        local = YMap()
+        local = new_map()
         for k, v in svc.items():
             if k != "extends":
                 local[k] = v
@@ -481,7 +481,7 @@ class _Loader:
                     continue
                 mine = model.get(section)
                 if not isinstance(mine, YMap):
-                    mine = YMap()
+                    mine = new_map()
                     model[section] = mine
                     model.pos[section] = included.pos[section]
                 for k, v in add.items():
@@ -544,7 +544,7 @@ def _interpolated(value: Any, env: Mapping[str, str], memo: dict[int, Any]) -> A
         hit = memo.get(id(value))
         if hit is not None:
             return hit
-        out = YMap()
+        out = new_map()
         memo[id(value)] = out
         for k, v in value.items():
             # extension fields (x-*) are free-form: keep them as written
@@ -556,7 +556,7 @@ def _interpolated(value: Any, env: Mapping[str, str], memo: dict[int, Any]) -> A
         hit = memo.get(id(value))
         if hit is not None:
             return hit
-        out_list = YList()
+        out_list = new_list()
         memo[id(value)] = out_list
         out_list.extend(_interpolated(v, env, memo) for v in value)
         out_list.pos.extend(value.pos)
@@ -576,7 +576,7 @@ def _normalise_service(svc: YMap) -> None:
     """``environment`` as a list becomes a mapping (each entry keeps the item's position)."""
     env = svc.get("environment")
     if isinstance(env, YList):
-        mapping = YMap()
+        mapping = new_map()
         for i, item in enumerate(env):
             if not isinstance(item, str):
                 continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netlint.yamlnodes import ItemPos, KeyPos, YList, YMap
+from netlint.yamlnodes import ItemPos, KeyPos, YList, YMap, new_list, new_map
 
 REPLACED = frozenset({"command", "entrypoint", "test"})
 UNIQUE = frozenset({"ports", "volumes", "secrets", "configs"})
@@ -27,7 +27,7 @@ UNIQUE = frozenset({"ports", "volumes", "secrets", "configs"})
 def merge(base: Any, over: Any, key: Any = None) -> Any:
     """The value of ``over`` merged onto ``base`` (neither is modified)."""
     if isinstance(base, YMap) and isinstance(over, YMap):
-        out = YMap()
+        out = new_map()
         for k, v in base.items():
             out[k] = v
             out.pos[k] = base.pos[k]
@@ -50,7 +50,7 @@ def merge(base: Any, over: Any, key: Any = None) -> Any:
     if isinstance(base, YList) and isinstance(over, YList) and key not in REPLACED:
         if key in UNIQUE:
             return _merge_unique(base, over, key)
-        out_list = YList()
+        out_list = new_list()
         out_list.extend(base)
         out_list.pos.extend(base.pos)
         out_list.extend(over)
@@ -68,7 +68,7 @@ def _merge_unique(base: YList, over: YList, key: str) -> YList:
                 ident = ("item", id(item), i, id(seq))
             entries.pop(ident, None)  # the later entry takes the earlier one's place at the end
             entries[ident] = (item, seq.pos[i])
-    out = YList()
+    out = new_list()
     for item, pos in entries.values():
         out.append(item)
         out.pos.append(pos)
