@@ -15,6 +15,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "action-scan.sh"
 
+pytestmark = pytest.mark.integration
+
 BAD = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
        "    - name: a\n      image: x\n      securityContext:\n        runAsNonRoot: true\n"
        "        runAsUser: 0\n")
