@@ -154,9 +154,16 @@ class Engine:
             loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
                                                  problem))
         context = list(context)
-        if context:
+        if context and self._has_project_rules():
             self._load_context(context, {os.path.realpath(e.path) for e in entries}, loaded)
         return self.check(loaded, stats)
+
+    def _has_project_rules(self) -> bool:
+        """Context files matter only to project-scope (cross-file) rules."""
+        return any(
+            r.template != "builtin" and getattr(r.module, "SCOPE", "document") == "project"
+            for r in self.rules.values()
+        )
 
     def _load_context(self, paths: list[str], scanned: set[str], loaded: _Loaded) -> None:
         entries, _problems = discover(paths, self.options.exclude)

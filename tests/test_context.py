@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from netlint.cli import main
@@ -87,3 +88,18 @@ def test_document_rules_do_not_run_on_context_files(tmp_path: Path) -> None:
                                        str(tmp_path / "values.yaml")])
     assert result.exit_code == 0, result.output
     assert "bad.yaml" not in result.output
+
+
+def test_context_is_not_read_without_cross_file_rules(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "web.yaml").write_text(_deployment("web", "shop"))
+    (tmp_path / "policy.yaml").write_text(POLICY)
+    engine = Engine(ScanOptions(select=["k8s-run-as-user-root"]))
+    assert not engine._has_project_rules()
+    assert _engine()._has_project_rules()
+
+    def fail(*args: object) -> None:
+        raise AssertionError("context files were read")
+
+    monkeypatch.setattr(Engine, "_load_context", fail)
+    engine.scan([str(tmp_path / "web.yaml")], context=[str(tmp_path)])
