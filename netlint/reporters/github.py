@@ -85,7 +85,10 @@ def step_summary(result: ScanResult) -> str:
     lines += ["", "| rule | severity | findings | title |", "| --- | --- | ---: | --- |"]
     for (rule_id, severity), n in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
         rule = result.rules.get(rule_id)
-        title = f"[{_cell(rule.title)}]({rule.help_uri})" if rule else ""
+        uri = rule.help_uri if rule else ""
+        linkable = uri and not any(c in uri for c in "<> \t\r\n")
+        title = "" if rule is None else (
+            f"[{_cell(rule.title)}](<{uri}>)" if linkable else _cell(rule.title))
         lines.append(f"| `{rule_id}` | {severity} | {n} | {title} |")
     shown = findings[:SUMMARY_FINDINGS]
     lines += ["", f"### First {len(shown)} of {len(findings)} findings" if len(findings) > len(

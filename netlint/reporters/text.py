@@ -9,6 +9,7 @@ from itertools import groupby
 from typing import IO
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 
 from netlint.engine import ScanResult
@@ -16,7 +17,8 @@ from netlint.findings import Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 MAX_DOC_LINKS = 5  # list each rule's docs link after the findings when at most this many
-_KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy"}
+_KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
+               "yaml": "other YAML"}
 
 
 def _plural(n: int, word: str) -> str:
@@ -69,8 +71,8 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
                 line.append(" ")
                 rule = result.rules.get(f.rule_id)
                 # a clickable link to the rule's docs on terminals that support it
-                line.append(f.rule_id, style=f"magenta link {rule.help_uri}" if rule
-                            else "magenta")
+                line.append(f.rule_id, style=Style(color="magenta", link=rule.help_uri)
+                            if rule and rule.help_uri else "magenta")
                 line.append("  ")
                 line.append(f.message)
                 console.print(line)
@@ -83,7 +85,7 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
         for rule_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             rule = result.rules.get(rule_id)
             console.print(f"  {n:>5}  {rule_id}  {rule.title if rule else ''}", markup=False)
-            if rule:
+            if rule and rule.help_uri:
                 console.print(f"         {rule.help_uri}", markup=False, style="dim")
         console.print()
     console.print(summary_text(result))
@@ -93,7 +95,7 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
         if len(found) <= MAX_DOC_LINKS:
             for rule_id in found:
                 rule = result.rules.get(rule_id)
-                if rule is not None:
+                if rule is not None and rule.help_uri:
                     console.print(Text(f"  {rule_id}: {rule.help_uri}", style="dim"))
 
 
