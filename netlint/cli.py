@@ -11,8 +11,6 @@ from typing import IO, Any
 
 import click
 
-from netlint import __version__
-
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "sarif", "json", "github")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -35,11 +33,24 @@ class _Group(click.Group):
             ctx.exit(EXIT_USAGE)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from netlint.version import version_text
+
+    click.echo(version_text())
+    ctx.exit(EXIT_OK)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="netlint",
-                      message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show netlint's and the rule set's version.")
 def main() -> None:
-    """netlint: policy-as-code linter for Kubernetes, NetworkPolicy, Compose and Envoy."""
+    """netlint: policy-as-code linter for Kubernetes, NetworkPolicy, Compose and Envoy.
+
+    Shell completion: eval "$(_NETLINT_COMPLETE=bash_source netlint)" (zsh_source and
+    fish_source for zsh and fish).
+    """
 
 
 def build_options(
@@ -67,26 +78,68 @@ def build_options(
     return options
 
 
+def _rule_options(func: Any) -> Any:
+    """Options that choose and configure rules: shared by ``scan`` and ``baseline``."""
+    options = [
+        click.option("--select", multiple=True, help="Rule ids or tags to run, "
+                     "comma-separated (default: all)."),
+        click.option("--ignore", multiple=True, help="Rule ids or tags not to run."),
+        click.option("--config", type=click.Path(exists=True, dir_okay=False),
+                     help="Config file (default: nearest .netlint.yaml or pyproject.toml)."),
+        click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+                     help="Directory of extra rule files (repeatable)."),
+        click.option("--pss-version", default=None, help="Pod Security Standards version: "
+                     "v1.N or latest."),
+        click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
+                     default=None, help="PSS level, or 'namespace' to follow namespace "
+                     "labels."),
+        click.option("--namespace", default=None, help="Namespace of objects that name none "
+                     "(default: default)."),
+        click.option("--context", "context_paths", multiple=True,
+                     type=click.Path(exists=True),
+                     help="Files or directories that inform cross-file rules (a "
+                     "NetworkPolicy elsewhere in the repository) without being reported "
+                     "on (repeatable; pre-commit passes --context .)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: Any,
+              show_progress: bool) -> Any:
+    from netlint.engine import Engine
+    from netlint.errors import UsageError
+    from netlint.options import parse_pss_version
+
+    parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
+    progress = None
+    if show_progress:
+        from netlint.progress import ScanProgress
+
+        progress = ScanProgress.for_stderr()
+    try:
+        result = Engine(options).scan(paths, context=context_paths,
+                                      progress=progress.update if progress else None)
+    finally:
+        if progress is not None:
+            progress.close()
+    if result.stats.files == 0:
+        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+    return result
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--select", multiple=True, help="Rule ids or tags to run, comma-separated "
-              "(default: all).")
-@click.option("--ignore", multiple=True, help="Rule ids or tags not to run.")
+@_rule_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that makes the exit code 1 (default: warning).")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False),
-              help="Config file (default: nearest .netlint.yaml or pyproject.toml).")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Directory of extra rule files (repeatable).")
-@click.option("--pss-version", default=None, help="Pod Security Standards version: v1.N or "
-              "latest.")
-@click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
-              default=None, help="PSS level, or 'namespace' to follow namespace labels.")
-@click.option("--namespace", default=None, help="Namespace of objects that name none "
-              "(default: default).")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="Report only findings not recorded in this baseline (see `netlint "
+              "baseline`).")
 @click.option("--include-suppressed", is_flag=True, default=None,
               help="Report suppressed findings too (marked as such).")
 @click.option("--compose-ignore-env", is_flag=True, default=None,
@@ -99,24 +152,21 @@ def build_options(
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
-         namespace: str | None, include_suppressed: bool | None,
-         compose_ignore_env: bool | None, allow_empty: bool,
+         namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
+         include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
          quiet: bool, statistics: bool) -> None:
     """Scan files and directories (or - for stdin)."""
-    from netlint.engine import Engine
-    from netlint.errors import UsageError
-    from netlint.options import parse_pss_version
-
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
         "compose_ignore_env": compose_ignore_env,
     })
-    parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
-    result = Engine(options).scan(paths)
+    result = _run_scan(paths, context_paths, options, show_progress=not quiet)
     stats = result.stats
-    if stats.files == 0:
-        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+    if baseline_file:
+        from netlint import baseline
+
+        result = baseline.apply(result, baseline.load(baseline_file))
 
     out: IO[str]
     close = False
@@ -139,6 +189,14 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
     finally:
         if close:
             out.close()
+    if fmt == "github":
+        import os
+
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            from netlint.reporters.github import write_step_summary
+
+            write_step_summary(result, summary_file)
     if output and fmt != "text":
         from netlint.reporters.text import make_console, summary_text
 
@@ -150,6 +208,29 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
                    "nothing was checked (use --allow-empty to accept this)", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(exit_code(result, options.fail_on))
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, required=True)
+@_rule_options
+@click.option("--output", "-o", default=".netlint-baseline.json", show_default=True,
+              type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the baseline.")
+def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                     config: str | None, rules_dirs: tuple[str, ...], pss_version: str | None,
+                     pss_level: str | None, namespace: str | None,
+                     context_paths: tuple[str, ...], output: str) -> None:
+    """Record the current findings so `scan --baseline` reports only new ones."""
+    from netlint import baseline
+
+    options = build_options(paths, config, select, ignore, rules_dirs, {
+        "pss_version": pss_version, "pss_level": pss_level, "namespace": namespace,
+    })
+    result = _run_scan(paths, context_paths, options, show_progress=True)
+    count = baseline.write(result, output)
+    click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
+               f"use `netlint scan --baseline {output} ...` to report only new ones",
+               err=True)
 
 
 def exit_code(result: Any, fail_on: str) -> int:

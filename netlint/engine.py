@@ -8,9 +8,10 @@ Data flows one way: files -> documents (with positions) -> project -> rules -> f
 from __future__ import annotations
 
 import fnmatch
+import os
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,10 @@ class ScanResult:
     rules: dict[str, Rule]  # the rules that ran (for SARIF metadata and summaries)
     sources: dict[str, Source]
     suppressed: list[Finding] = field(default_factory=list)
+    # set when a baseline was applied (netlint/baseline.py): findings it hid, and its
+    # entries that matched nothing
+    baselined: int | None = None
+    baseline_stale: int | None = None
 
 
 @dataclass
@@ -63,6 +68,10 @@ class _Loaded:
     sources: list[Source] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # context files (``--context``): their documents join the project for cross-file rules,
+    # but nothing is reported in them
+    context_documents: list[Document] = field(default_factory=list)
+    context_paths: set[str] = field(default_factory=set)
     # documents of no known kind, kept only for rules that read them (declarative rules
     # with `target: any`), and the files counted as skipped when loaded
     unclassified: list[Document] = field(default_factory=list)
@@ -94,9 +103,13 @@ class Engine:
         ) else (rule.severity if rule else Severity.ERROR)
         return Finding(path, span, rule_id, message, severity, context=context or rule_id)
 
-    def load(self, entries: Iterable[FileEntry], stats: ScanStats) -> _Loaded:
+    def load(self, entries: Iterable[FileEntry], stats: ScanStats,
+             progress: Callable[[int, int], None] | None = None) -> _Loaded:
         loaded = _Loaded()
-        for entry in entries:
+        entries = list(entries)
+        for done, entry in enumerate(entries):
+            if progress is not None:
+                progress(done, len(entries))
             stats.files += 1
             source = read_source(entry, self.options.max_file_size)
             if isinstance(source, ReadProblem):
@@ -141,13 +154,20 @@ class Engine:
 
     # --- checking --------------------------------------------------------------------
 
-    def scan(self, paths: Iterable[str]) -> ScanResult:
+    def scan(self, paths: Iterable[str], context: Iterable[str] = (),
+             progress: Callable[[int, int], None] | None = None) -> ScanResult:
+        """Scan ``paths``; files under ``context`` that are not among them only inform
+        project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
+        isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
         entries, walk_problems = discover(paths, self.options.exclude)
-        loaded = self.load(entries, stats)
+        loaded = self.load(entries, stats, progress)
         for path, problem in walk_problems:
             loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
                                                  problem))
+        context = list(context)
+        if context and self._has_project_rules():
+            self._load_context(context, {os.path.realpath(e.path) for e in entries}, loaded)
         return self.check(loaded, stats)
 
     def assemble_compose(self, loaded: _Loaded) -> None:
@@ -166,6 +186,22 @@ class Engine:
         for path, message in done.errors:
             loaded.findings.append(self._finding("internal-error", path, Span(1, 1, 1, 1),
                                                  message + "; please report this"))
+
+    def _has_project_rules(self) -> bool:
+        """Context files matter only to project-scope (cross-file) rules."""
+        return any(
+            r.template != "builtin" and getattr(r.module, "SCOPE", "document") == "project"
+            for r in self.rules.values()
+        )
+
+    def _load_context(self, paths: list[str], scanned: set[str], loaded: _Loaded) -> None:
+        entries, _problems = discover(paths, self.options.exclude)
+        extra = [e for e in entries if e.path != "-" and os.path.realpath(e.path) not in scanned]
+        if not extra:
+            return
+        context = self.load(extra, ScanStats())  # read problems there are not ours to report
+        loaded.context_documents.extend(context.documents)
+        loaded.context_paths.update(s.path for s in context.sources)
 
     def check(self, loaded: _Loaded, stats: ScanStats) -> ScanResult:
         self.assemble_compose(loaded)
@@ -192,9 +228,11 @@ class Engine:
         if loaded.unclassified:
             self._check_unclassified(loaded, stats, contexts, findings)
         if project_rules:
-            project = Project(loaded.documents)
+            project = Project([*loaded.documents, *loaded.context_documents])
             for rule in project_rules:
                 findings.extend(self._run_project(rule, contexts[rule.id], project))
+            if loaded.context_paths:
+                findings = [f for f in findings if f.path not in loaded.context_paths]
 
         findings = self._drop_same_defects(findings)
         findings = self._apply_path_ignores(findings)
@@ -275,7 +313,7 @@ class Engine:
         else:
             assert doc is not None
             src, span = locate(doc, v.path)
-        context = v.context or _context(doc, v.path)
+        context = v.context or _context(doc, v.path, _span_text(src, span))
         return self._finding(rule.id, src.path, span, v.message, context)
 
     # --- suppressions ----------------------------------------------------------------
@@ -367,10 +405,13 @@ def _replace_suppressed(f: Finding, reason: str) -> Finding:
     return replace(f, suppressed=True, suppression_reason=reason)
 
 
-def _context(doc: Document | None, path: Path) -> str:
-    """A line-independent identity: the object and the path inside it."""
+def _context(doc: Document | None, path: Path, value_text: str = "") -> str:
+    """A line-independent identity of an offender: the object, the path inside it (list
+    items by their ``name`` when they have one, so reordering containers keeps it) and
+    the offending text itself (so editing the value makes it a new finding)."""
+    suffix = f" = {value_text}" if value_text else ""
     if doc is None:
-        return "/".join(map(str, path))
+        return "/".join(map(str, path)) + suffix
     ident = ""
     value = doc.value
     if isinstance(value, dict):
@@ -378,7 +419,24 @@ def _context(doc: Document | None, path: Path) -> str:
         name = meta.get("name") if isinstance(meta, dict) else None
         if kind or name:
             ident = f"{kind}/{name}:"
-    return ident + "/".join(map(str, path))
+    steps = []
+    node: Any = value
+    for step in path:
+        if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            item_name = node.get("name") if isinstance(node, dict) else None
+            steps.append(f"[{item_name}]" if isinstance(item_name, str) else str(step))
+            continue
+        node = node.get(step) if isinstance(node, dict) else None
+        steps.append(str(step))
+    return ident + "/".join(steps) + suffix
+
+
+def _span_text(src: Source, span: Span) -> str:
+    """The first line of the text a span covers, with runs of whitespace collapsed."""
+    line = src.line_text(span.start_line)
+    end = span.end_column - 1 if span.end_line == span.start_line else len(line)
+    return " ".join(line[span.start_column - 1:end].split())[:200]
 
 
 def scan(paths: Iterable[str], options: ScanOptions) -> ScanResult:
