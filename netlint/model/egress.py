@@ -1,0 +1,226 @@
+"""Per-workload effective egress, computed once per scan from every policy and workload.
+
+Workloads come from :func:`netlint.loaders.kubernetes.pod_specs`; policies from
+:mod:`netlint.model.netpol`.  Policies are indexed by namespace (cluster-wide ones apart),
+so a workload is matched only against the policies that can select it.
+
+:meth:`NetworkModel.evaluate` decides one connection (address, protocol, port) the way
+the dataplane would: Cilium ``egressDeny`` first (deny wins), then the ordered tier of
+Calico policies with Kubernetes and Cilium allow policies at order 1000; a workload that
+no policy isolates for egress may connect anywhere; an isolated one is denied unless a
+rule allows (or passes) the connection.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
+from netlint.model.cidrs import EMPTY_IPS, PUBLIC_IPS, IPSet, PortSet, covers_internet
+from netlint.model.netpol import NetRule, Policy, namespace_labels, policies_of
+from netlint.yamlnodes import Document, Path
+
+DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80", "100.100.100.200:80"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    ip: str
+    port: int
+    proto: str = "TCP"
+
+    def __str__(self) -> str:
+        return f"[{self.ip}]:{self.port}" if ":" in self.ip else f"{self.ip}:{self.port}"
+
+
+def parse_endpoint(text: str) -> Endpoint:
+    """``ip:port`` (IPv6 may be bracketed; the last colon separates the port)."""
+    raw = str(text).strip()
+    host, _, port = raw.rpartition(":")
+    host = host.strip("[]")
+    ipaddress.ip_address(host)
+    if not port.isdigit() or not 0 < int(port) <= 65535:
+        raise ValueError(f"bad port in {raw!r}")
+    return Endpoint(host, int(port))
+
+
+@dataclass(eq=False)
+class Workload:
+    pod: PodSpec
+    namespace: str
+    labels: dict[str, str]  # pod labels plus each system's namespace pseudo-labels
+    ns_labels: dict[str, str]
+
+    @property
+    def doc(self) -> Document:
+        return self.pod.obj.doc
+
+    @property
+    def label(self) -> str:
+        return self.pod.obj.label
+
+    @property
+    def path(self) -> Path:
+        meta = self.pod.obj.value.get("metadata")
+        if isinstance(meta, Mapping) and "name" in meta:
+            return (*self.pod.obj.path, "metadata", "name")
+        return self.pod.obj.path
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str  # "not isolated" | "allow" | "pass" | "deny" | "default deny"
+    policy: Policy | None = None
+    rule: NetRule | None = None
+
+
+@dataclass
+class NetworkModel:
+    policies: list[Policy]
+    workloads: list[Workload]
+    namespaces: dict[str, tuple[Document, Path]] = field(default_factory=dict)  # Namespace objs
+    by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
+    cluster_wide: list[Policy] = field(default_factory=list)
+    _selecting: dict[int, list[Policy]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for p in self.policies:
+            if p.namespace is None:
+                self.cluster_wide.append(p)
+            else:
+                self.by_namespace.setdefault(p.namespace, []).append(p)
+
+    def candidates(self, namespace: str) -> list[Policy]:
+        return [*self.by_namespace.get(namespace, ()), *self.cluster_wide]
+
+    def selecting(self, w: Workload) -> list[Policy]:
+        got = self._selecting.get(id(w))
+        if got is None:
+            got = [p for p in self.candidates(w.namespace)
+                   if p.selects(w.namespace, w.labels, w.ns_labels)]
+            self._selecting[id(w)] = got
+        return got
+
+    def egress_policies(self, w: Workload) -> list[Policy]:
+        return [p for p in self.selecting(w) if p.egress_isolating]
+
+    def almost(self, w: Workload) -> list[str]:
+        """Policies that nearly isolate ``w``: select it without Egress, or have Egress
+        but a selector that misses it."""
+        out = []
+        for p in self.candidates(w.namespace):
+            if p in self.selecting(w):
+                if not p.egress_isolating:
+                    out.append(f"{p.label} selects it but does not include Egress")
+            elif p.egress_isolating and p.selects_pods:
+                out.append(f"{p.label} has Egress but its selector ({p.selector_text}) "
+                           "does not match it")
+        return out
+
+    def decide(self, w: Workload, ep: Endpoint) -> Decision:
+        return evaluate(self.egress_policies(w), ep)
+
+    def hypothetical(self, p: Policy) -> list[Policy]:
+        """The policies that certainly select the pods ``p`` selects: ``p`` and the
+        policies selecting every pod of its namespace."""
+        out = [p]
+        pool = self.candidates(p.namespace) if p.namespace else self.cluster_wide
+        out.extend(q for q in pool if q is not p and q.egress_isolating
+                   and q.selects_all_in(p.namespace))
+        return out
+
+    def selected_workloads(self, p: Policy) -> list[Workload]:
+        return [w for w in self.workloads if p in self.selecting(w)]
+
+
+def evaluate(policies: list[Policy], ep: Endpoint) -> Decision:
+    """Whether a pod whose egress-isolating policies are ``policies`` may connect."""
+    if not policies:
+        return Decision(True, "not isolated")
+    for p in policies:
+        for r in p.deny:
+            if r.matches(ep.ip, ep.proto, ep.port):
+                return Decision(False, "deny", p, r)
+    for p in sorted(policies, key=Policy.sort_key):
+        for r in p.egress:
+            if not r.matches(ep.ip, ep.proto, ep.port):
+                continue
+            if r.action == "allow":
+                return Decision(True, "allow", p, r)
+            if r.action == "deny":
+                return Decision(False, "deny", p, r)
+            if r.action == "pass":
+                return Decision(True, "pass", p, r)
+    return Decision(False, "default deny")
+
+
+@dataclass(frozen=True)
+class InternetAccess:
+    ports: PortSet
+    ips: IPSet
+    rules: tuple[tuple[Policy, NetRule], ...]
+
+    @property
+    def any_address(self) -> bool:
+        return covers_internet(self.ips)
+
+
+def internet_access(policies: list[Policy]) -> InternetAccess | None:
+    """Public addresses and ports the allow rules open (deny rules not subtracted)."""
+    if not policies:
+        return InternetAccess(PortSet.any(), PUBLIC_IPS, ())
+    ports, ips = PortSet(), EMPTY_IPS
+    rules: list[tuple[Policy, NetRule]] = []
+    for p in policies:
+        for r in p.egress:
+            if r.action in ("allow", "pass") and (r.ips & PUBLIC_IPS):
+                ports, ips = ports | r.ports, ips | (r.ips & PUBLIC_IPS)
+                rules.append((p, r))
+    return InternetAccess(ports, ips, tuple(rules)) if rules else None
+
+
+def _workloads(docs: Iterable[Document], default_ns: str,
+               ns_declared: Mapping[str, dict[str, str]]) -> list[Workload]:
+    out = []
+    for doc in docs:
+        for pod in pod_specs(doc):
+            ns = pod.obj.namespace(default_ns)
+            ns_labels = namespace_labels(ns, ns_declared.get(ns, {}))
+            labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
+            labels["io.kubernetes.pod.namespace"] = ns
+            labels["projectcalico.org/namespace"] = ns
+            for k, v in ns_labels.items():
+                labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
+            out.append(Workload(pod, ns, labels, ns_labels))
+    return out
+
+
+def build_model(documents: Iterable[Document], default_ns: str = "default") -> NetworkModel:
+    docs = [d for d in documents if d.kind == "kubernetes"]
+    policies: list[Policy] = []
+    namespaces: dict[str, tuple[Document, Path]] = {}
+    ns_declared: dict[str, dict[str, str]] = {}
+    for doc in docs:
+        policies.extend(policies_of(doc, default_ns))
+        for obj in objects(doc):
+            if obj.kind == "Namespace" and obj.group == "":
+                namespaces.setdefault(obj.name, (doc, (*obj.path, "metadata", "name")))
+                labels = obj.metadata.get("labels")
+                if isinstance(labels, Mapping):
+                    ns_declared[obj.name] = {str(k): str(v) for k, v in labels.items()}
+    return NetworkModel(policies, _workloads(docs, default_ns, ns_declared), namespaces)
+
+
+def shared_model(documents: list[Document], shared: dict[str, Any],
+                 default_ns: str) -> NetworkModel:
+    """The scan's model, built once and shared by every network rule."""
+    key = f"netpol.model.{default_ns}"
+    model = shared.get(key)
+    if model is None:
+        model = build_model(documents, default_ns)
+        shared[key] = model
+    return model  # type: ignore[no-any-return]
