@@ -78,7 +78,7 @@ class Decision:
     rule: NetRule | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class NetworkModel:
     policies: list[Policy]
     workloads: list[Workload]
@@ -86,6 +86,7 @@ class NetworkModel:
     by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
     cluster_wide: list[Policy] = field(default_factory=list)
     _selecting: dict[int, list[Policy]] = field(default_factory=dict)
+    _selected: dict[int, list[Workload]] | None = None
 
     def __post_init__(self) -> None:
         for p in self.policies:
@@ -113,7 +114,7 @@ class NetworkModel:
         but a selector that misses it."""
         out = []
         for p in self.candidates(w.namespace):
-            if p in self.selecting(w):
+            if any(p is q for q in self.selecting(w)):
                 if not p.egress_isolating:
                     out.append(f"{p.label} selects it but does not include Egress")
             elif p.egress_isolating and p.selects_pods:
@@ -134,7 +135,12 @@ class NetworkModel:
         return out
 
     def selected_workloads(self, p: Policy) -> list[Workload]:
-        return [w for w in self.workloads if p in self.selecting(w)]
+        if self._selected is None:
+            self._selected = {}
+            for w in self.workloads:
+                for q in self.selecting(w):
+                    self._selected.setdefault(id(q), []).append(w)
+        return self._selected.get(id(p), [])
 
 
 def evaluate(policies: list[Policy], ep: Endpoint) -> Decision:

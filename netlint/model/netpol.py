@@ -60,7 +60,7 @@ _WORLD_ENTITIES = {"world": ALL_IPS, "all": ALL_IPS,
                    "world-ipv4": IPSet(ALL_IPS.v4, ()), "world-ipv6": IPSet((), ALL_IPS.v6)}
 
 
-@dataclass
+@dataclass(eq=False)
 class NetRule:
     """One rule of a policy, in one direction."""
 
@@ -78,7 +78,7 @@ class NetRule:
         return self.ips.contains(ip) and self.ports.contains(proto, port)
 
 
-@dataclass
+@dataclass(eq=False)
 class Policy:
     """One policy (a Cilium ``specs`` entry is one policy each)."""
 

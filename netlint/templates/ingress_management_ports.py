@@ -27,8 +27,8 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
             if r.action not in ("allow", "pass") or not covers_internet(r.ips):
                 continue
             opened = r.ports & mgmt
-            if not opened:
-                continue
+            if not opened or (r.unrestricted and r.ports.is_all()):  # allow-all, not a
+                continue                                            # port opening
             source = "any source" if r.unrestricted else "any address"
             yield Violation(
                 r.path,

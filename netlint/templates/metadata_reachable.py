@@ -55,7 +55,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                 f"can reach the metadata endpoint(s) {', '.join(unisolated)}",
                 doc=w.doc)
     for p in m.policies:
-        if not p.egress_isolating or m.selected_workloads(p):
+        if not p.egress_isolating or not p.selects_pods or m.selected_workloads(p):
             continue
         for ep in endpoints:
             d = evaluate(m.hypothetical(p), ep)
