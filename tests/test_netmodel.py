@@ -1,0 +1,122 @@
+"""The network policy model: selectors, port parsing, per-workload evaluation."""
+
+from __future__ import annotations
+
+import pytest
+
+from netlint.model.cidrs import ANY_PORTS
+from netlint.model.egress import Endpoint, build_model, parse_endpoint
+from netlint.model.netpol import calico_ports, cilium_ports, k8s_ports
+from netlint.model.selectors import CalicoSelector, LabelSelector
+from netlint.source import Source
+from netlint.yamlnodes import parse_documents
+
+
+@pytest.mark.parametrize(("expr", "labels", "expected"), [
+    ("all()", {}, True),
+    ("", {"a": "b"}, True),
+    ("app == 'web'", {"app": "web"}, True),
+    ("app != 'web'", {}, True),
+    ("app in {'a', 'b'} && has(tier)", {"app": "b", "tier": "x"}, True),
+    ("app not in {'a'} || !has(x)", {"app": "a", "x": "1"}, False),
+    ("!(role == \"db\") && env starts with 'pr'", {"env": "prod"}, True),
+    ("name contains 'ach'", {"name": "cache"}, True),
+    ("has(a) && (b == '1' || c == '2')", {"a": "", "c": "2"}, True),
+])
+def test_calico_selector(expr: str, labels: dict[str, str], expected: bool) -> None:
+    sel = CalicoSelector.parse(expr)
+    assert sel.valid
+    assert sel.matches(labels) is expected
+
+
+def test_invalid_calico_selector_matches_nothing() -> None:
+    sel = CalicoSelector.parse("app === web")
+    assert not sel.valid and not sel.matches({"app": "web"})
+
+
+def test_label_selector_expressions_and_cilium_prefix() -> None:
+    sel = LabelSelector.parse({"matchLabels": {"k8s:app": "web"}, "matchExpressions": [
+        {"key": "tier", "operator": "NotIn", "values": ["db"]},
+        {"key": "debug", "operator": "DoesNotExist"}]}, cilium=True)
+    assert sel.matches({"app": "web", "tier": "fe"})
+    assert not sel.matches({"app": "web", "debug": "1"})
+    assert LabelSelector.parse({}).universal()
+
+
+def test_port_parsing() -> None:
+    assert k8s_ports(None) is ANY_PORTS
+    p = k8s_ports([{"port": 8000, "endPort": 8010}, {"protocol": "UDP", "port": 53},
+                   {"port": "http"}])
+    assert p.contains("TCP", 8005) and not p.contains("UDP", 8005) and p.contains("UDP", 53)
+    assert ("TCP", "http") in p.named
+    c = cilium_ports([{"ports": [{"port": "443"}]}])
+    assert c.contains("UDP", 443) and c.contains("TCP", 443)  # protocol ANY by default
+    cal = calico_ports({"protocol": "TCP"}, {"ports": [22, "100:200"], "notPorts": [150]})
+    assert cal.contains("TCP", 22) and cal.contains("TCP", 199) and not cal.contains("TCP", 150)
+
+
+def test_parse_endpoint() -> None:
+    assert parse_endpoint("fd00:ec2::254:80") == Endpoint("fd00:ec2::254", 80)
+    assert parse_endpoint("[::1]:8080") == Endpoint("::1", 8080)
+    with pytest.raises(ValueError):
+        parse_endpoint("metadata:80")
+
+
+def _model(text: str):  # type: ignore[no-untyped-def]
+    docs, _ = parse_documents(Source("t.yaml", text))
+    for d in docs:
+        d.kind = "kubernetes"
+    return build_model(docs)
+
+
+POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns, labels: {app: web}}
+spec: {containers: [{name: c, image: i}]}
+"""
+
+
+def test_calico_deny_before_allow_and_pass() -> None:
+    m = _model(POD + """---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: b-allow, namespace: ns}
+spec:
+  selector: app == 'web'
+  egress: [{action: Allow}]
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: a-deny}
+spec:
+  order: 1
+  selector: all()
+  types: [Egress]
+  egress:
+    - {action: Deny, destination: {nets: [169.254.0.0/16]}}
+    - {action: Pass, destination: {nets: [8.8.8.8/32]}}
+""")
+    w = m.workloads[0]
+    assert not m.decide(w, Endpoint("169.254.169.254", 80)).allowed
+    d = m.decide(w, Endpoint("8.8.8.8", 53, "UDP"))
+    assert d.allowed and d.reason == "pass"
+    assert m.decide(w, Endpoint("1.1.1.1", 443)).reason == "allow"
+
+
+def test_k8s_isolation_without_matching_rule_denies() -> None:
+    m = _model(POD + """---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: e, namespace: ns}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - to: [{ipBlock: {cidr: 0.0.0.0/0, except: [169.254.169.254/32]}}]
+      ports: [{port: 80}]
+""")
+    w = m.workloads[0]
+    assert m.decide(w, Endpoint("169.254.169.254", 80)).reason == "default deny"
+    assert m.decide(w, Endpoint("169.254.169.253", 80)).allowed
+    assert not m.decide(w, Endpoint("169.254.169.253", 80, "UDP")).allowed
