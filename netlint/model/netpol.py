@@ -360,11 +360,11 @@ def _cilium_rule(direction: str, action: str, rule: Any, path: Path, index: int)
             ips = ips | _ipset([item["cidr"]], _list(item.get("except")))
     for item in _list(rule.get("toFQDNs")) if direction == "egress" else []:
         if isinstance(item, Mapping):
-            name = item.get("matchName") or item.get("matchPattern")
+            fqdn = item.get("matchName") or item.get("matchPattern")
             if item.get("matchPattern") == "*":
                 ips = ips | ALL_IPS
-            if name:
-                fqdns.append(str(name))
+            if fqdn:
+                fqdns.append(str(fqdn))
     for key in (prefix + "Endpoints", "toServices", prefix + "Nodes"):
         if key in rule:
             peers.append(key)
