@@ -116,7 +116,7 @@ class NetworkModel:
         for p in self.candidates(w.namespace):
             if any(p is q for q in self.selecting(w)):
                 if not p.egress_isolating:
-                    out.append(f"{p.label} selects it but does not include Egress")
+                    out.append(f"{p.label} selects it but does not isolate it for egress")
             elif p.egress_isolating and p.selects_pods:
                 out.append(f"{p.label} has Egress but its selector ({p.selector_text}) "
                            "does not match it")
