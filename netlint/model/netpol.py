@@ -92,6 +92,7 @@ class Policy:
     egress: list[NetRule] = field(default_factory=list)
     ingress: list[NetRule] = field(default_factory=list)
     deny: list[NetRule] = field(default_factory=list)  # Cilium egressDeny
+    ingress_deny: list[NetRule] = field(default_factory=list)  # Cilium ingressDeny
     order: float = K8S_ORDER
     namespace_selector: CalicoSelector | None = None
     selects_pods: bool = True  # False for host/node policies
@@ -398,6 +399,9 @@ def _cilium_policies(obj: K8sObject, default_ns: str) -> list[Policy]:
                     for i, r in enumerate(deny)]
         pol.ingress = [_cilium_rule("ingress", "allow", r, (*spec_path, "ingress", i), i)
                        for i, r in enumerate(_list(spec.get("ingress")))]
+        pol.ingress_deny = [
+            _cilium_rule("ingress", "deny", r, (*spec_path, "ingressDeny", i), i)
+            for i, r in enumerate(_list(spec.get("ingressDeny")))]
         out.append(pol)
     return out
 

@@ -24,9 +24,16 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
     mgmt = PortSet.of(parse_port_specs(list(params.get("ports", DEFAULT_PORTS))))
     for p in model(project, ctx).policies:
         for r in p.ingress:
-            if r.action not in ("allow", "pass") or not covers_internet(r.ips):
+            if r.action not in ("allow", "pass"):
                 continue
             opened = r.ports & mgmt
+            # Cilium ingressDeny wins: drop the sources denied on every opened port
+            ips = r.ips
+            for d in p.ingress_deny:
+                if opened and not (opened - d.ports):
+                    ips = ips - d.ips
+            if not covers_internet(ips):
+                continue
             if not opened or (r.unrestricted and r.ports.is_all()):  # allow-all, not a
                 continue                                            # port opening
             source = "any source" if r.unrestricted else "any address"
