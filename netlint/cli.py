@@ -229,7 +229,12 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
     options = build_options(paths, None, (), (), (), {"namespace": namespace})
     engine = Engine(options)
     entries, _ = discover(paths, options.exclude)
-    loaded = engine.load(entries, ScanStats())
+    stats = ScanStats()
+    loaded = engine.load(entries, stats)
+    if stats.files == 0:
+        from netlint.errors import UsageError
+
+        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
     rows = egress_rows(build_model(loaded.documents, options.namespace))
     if fmt == "json":
         import json

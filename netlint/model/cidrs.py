@@ -219,7 +219,7 @@ class PortSet:
                     parts.append(f"{proto}/{lo}" if lo == hi else f"{proto}/{lo}-{hi}")
         parts.extend(f"{p}/{n}" for p, n in sorted(self.named))
         if self.other_protocols:
-            parts.append("other protocols")
+            parts.append("ICMP and other port-less protocols")
         return ", ".join(parts) if parts else "no ports"
 
 

@@ -21,7 +21,8 @@ SCOPE = "project"
 TARGETS = ("kubernetes",)
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
-    "properties": {"endpoints": {"type": "array", "items": {"type": "string"}}},
+    "properties": {"endpoints": {"type": "array", "items": {
+        "type": "string", "pattern": r"^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+):[0-9]{1,5}$"}}},
 }
 
 
