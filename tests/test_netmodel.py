@@ -120,3 +120,53 @@ spec:
     assert m.decide(w, Endpoint("169.254.169.254", 80)).reason == "default deny"
     assert m.decide(w, Endpoint("169.254.169.253", 80)).allowed
     assert not m.decide(w, Endpoint("169.254.169.253", 80, "UDP")).allowed
+
+
+def test_calico_egress_source_selector_limits_the_rule() -> None:
+    m = _model(POD + """---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: {name: out, namespace: ns}
+spec:
+  selector: all()
+  types: [Egress]
+  egress:
+    - {action: Allow, source: {selector: app == 'batch'}}
+    - {action: Allow, source: {notSelector: app == 'web'}, protocol: TCP}
+    - {action: Allow, protocol: UDP, destination: {ports: [53]}}
+""")
+    w = m.workloads[0]
+    assert m.decide(w, Endpoint("169.254.169.254", 80)).reason == "default deny"
+    assert m.decide(w, Endpoint("8.8.8.8", 53, "UDP")).allowed
+
+
+def test_cilium_deny_wins_and_named_ports_never_match_addresses() -> None:
+    m = _model(POD + """---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: c, namespace: ns}
+spec:
+  endpointSelector: {matchLabels: {"any:app": web}}
+  egress:
+    - toEntities: [all]
+    - toCIDR: [10.0.0.0/8]
+      toPorts: [{ports: [{port: http-alt, protocol: TCP}]}]
+  egressDeny:
+    - toCIDRSet: [{cidr: 169.254.0.0/16, except: [169.254.1.0/24]}]
+      toPorts: [{ports: [{port: "80", protocol: TCP}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: k, namespace: ns}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress:
+    - ports: [{protocol: SCTP, port: 9000, endPort: 9010}]
+""")
+    w = m.workloads[0]
+    d = m.decide(w, Endpoint("169.254.169.254", 80))
+    assert not d.allowed and d.reason == "deny"
+    assert m.decide(w, Endpoint("169.254.1.5", 80)).allowed  # excepted from the deny
+    assert m.decide(w, Endpoint("169.254.169.254", 81)).allowed  # deny is port 80 only
+    assert m.decide(w, Endpoint("1.2.3.4", 9005, "SCTP")).allowed

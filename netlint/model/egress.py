@@ -123,7 +123,7 @@ class NetworkModel:
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
-        return evaluate(self.egress_policies(w), ep)
+        return evaluate(self.egress_policies(w), ep, w.labels)
 
     def hypothetical(self, p: Policy) -> list[Policy]:
         """The policies that certainly select the pods ``p`` selects: ``p`` and the
@@ -143,8 +143,10 @@ class NetworkModel:
         return self._selected.get(id(p), [])
 
 
-def evaluate(policies: list[Policy], ep: Endpoint) -> Decision:
-    """Whether a pod whose egress-isolating policies are ``policies`` may connect."""
+def evaluate(policies: list[Policy], ep: Endpoint,
+             labels: Mapping[str, str] | None = None) -> Decision:
+    """Whether a pod (with ``labels``; None: unknown) whose egress-isolating policies are
+    ``policies`` may connect."""
     if not policies:
         return Decision(True, "not isolated")
     for p in policies:
@@ -153,7 +155,7 @@ def evaluate(policies: list[Policy], ep: Endpoint) -> Decision:
                 return Decision(False, "deny", p, r)
     for p in sorted(policies, key=Policy.sort_key):
         for r in p.egress:
-            if not r.matches(ep.ip, ep.proto, ep.port):
+            if not r.matches(ep.ip, ep.proto, ep.port) or not r.applies_to(labels):
                 continue
             if r.action == "allow":
                 return Decision(True, "allow", p, r)

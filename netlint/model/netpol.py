@@ -73,9 +73,20 @@ class NetRule:
     unrestricted: bool = False  # no L3 restriction at all
     fqdns: tuple[str, ...] = ()
     peers: tuple[str, ...] = ()  # in-cluster peers, described
+    # Calico egress rules may restrict the local endpoint (source.selector/notSelector)
+    local: CalicoSelector | None = None
+    local_not: CalicoSelector | None = None
 
     def matches(self, ip: str, proto: str, port: int) -> bool:
         return self.ips.contains(ip) and self.ports.contains(proto, port)
+
+    def applies_to(self, labels: Mapping[str, str] | None) -> bool:
+        """Whether the rule applies to a local pod (unknown pods: assume it does)."""
+        if labels is None:
+            return True
+        if self.local is not None and not self.local.matches(labels):
+            return False
+        return not (self.local_not is not None and self.local_not.matches(labels))
 
 
 @dataclass(eq=False)
@@ -434,8 +445,15 @@ def _calico_rule(direction: str, rule: Any, path: Path, index: int) -> NetRule:
     unrestricted = not nets and not not_nets and not endpoint_only
     domains = tuple(str(d) for d in _list(peer.get("domains")))
     peers = tuple(f"{k} {peer[k]}" for k in ("selector", "namespaceSelector") if k in peer)
-    return NetRule(direction, action, ips, ports, path, index, unrestricted=unrestricted,
-                   fqdns=domains, peers=peers)
+    rule_out = NetRule(direction, action, ips, ports, path, index, unrestricted=unrestricted,
+                       fqdns=domains, peers=peers)
+    src = rule.get("source")
+    if direction == "egress" and isinstance(src, Mapping):
+        if src.get("selector") is not None:
+            rule_out.local = CalicoSelector.parse(src["selector"])
+        if src.get("notSelector") is not None:
+            rule_out.local_not = CalicoSelector.parse(src["notSelector"])
+    return rule_out
 
 
 def _calico_policy(obj: K8sObject, default_ns: str) -> Policy:

@@ -23,7 +23,7 @@ PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "properties": {"proxy_pattern": {"type": "string", "format": "regex"}},
 }
-DEFAULT_PROXY = r"(^|[-_])(egress[-_]?proxy|forward[-_]?proxy|squid|tinyproxy|smokescreen)$"
+DEFAULT_PROXY = r"(^|[-_])((egress|forward|ssrf)[-_]?proxy|squid|tinyproxy|smokescreen)$"
 
 
 def _networks(svc: Mapping[str, Any]) -> list[str] | None:
