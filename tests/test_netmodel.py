@@ -170,3 +170,37 @@ spec:
     assert m.decide(w, Endpoint("169.254.1.5", 80)).allowed  # excepted from the deny
     assert m.decide(w, Endpoint("169.254.169.254", 81)).allowed  # deny is port 80 only
     assert m.decide(w, Endpoint("1.2.3.4", 9005, "SCTP")).allowed
+
+
+def test_calico_tiers_pass_and_end_of_tier_deny() -> None:
+    m = _model(POD + """---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: {name: security}
+spec: {order: 100}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: {name: security.guard}
+spec:
+  tier: security
+  selector: all()
+  types: [Egress]
+  egress:
+    - {action: Deny, destination: {nets: [169.254.169.254/32]}}
+    - {action: Pass, destination: {nets: [8.8.8.0/24]}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: allow-all, namespace: ns}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{}]
+""")
+    w = m.workloads[0]
+    assert m.decide(w, Endpoint("169.254.169.254", 80)).reason == "deny"
+    d = m.decide(w, Endpoint("8.8.8.8", 443))
+    assert d.allowed and d.reason == "allow" and d.policy is not None
+    assert d.policy.obj.name == "allow-all"
+    assert m.decide(w, Endpoint("1.1.1.1", 443)).reason == "default deny"  # end of tier

@@ -14,13 +14,14 @@ rule allows (or passes) the connection.
 from __future__ import annotations
 
 import ipaddress
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
 from netlint.model.cidrs import EMPTY_IPS, PUBLIC_IPS, IPSet, PortSet, covers_internet
-from netlint.model.netpol import NetRule, Policy, namespace_labels, policies_of
+from netlint.model.netpol import NetRule, Policy, Tier, namespace_labels, policies_of, tier_of
 from netlint.yamlnodes import Document, Path
 
 DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80", "100.100.100.200:80"]
@@ -85,6 +86,7 @@ class NetworkModel:
     namespaces: dict[str, tuple[Document, Path]] = field(default_factory=dict)  # Namespace objs
     by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
     cluster_wide: list[Policy] = field(default_factory=list)
+    tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
     _selecting: dict[int, list[Policy]] = field(default_factory=dict)
     _selected: dict[int, list[Workload]] | None = None
 
@@ -123,7 +125,7 @@ class NetworkModel:
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
-        return evaluate(self.egress_policies(w), ep, w.labels)
+        return evaluate(self.egress_policies(w), ep, w.labels, self.tiers)
 
     def hypothetical(self, p: Policy) -> list[Policy]:
         """The policies that certainly select the pods ``p`` selects: ``p`` and the
@@ -143,27 +145,53 @@ class NetworkModel:
         return self._selected.get(id(p), [])
 
 
-def evaluate(policies: list[Policy], ep: Endpoint,
-             labels: Mapping[str, str] | None = None) -> Decision:
+def _tier_key(name: str, tiers: Mapping[str, Tier]) -> tuple[int, float, str]:
+    """Declared tiers by order; undeclared ones before the default tier; default last."""
+    if name in tiers:
+        return (0, tiers[name].order, name)
+    return (1 if name == "default" else 0, math.inf, name)
+
+
+def evaluate(policies: list[Policy], ep: Endpoint, labels: Mapping[str, str] | None = None,
+             tiers: Mapping[str, Tier] | None = None) -> Decision:
     """Whether a pod (with ``labels``; None: unknown) whose egress-isolating policies are
-    ``policies`` may connect."""
+    ``policies`` may connect.  Cilium deny rules win; then each Calico tier holding a
+    selecting policy is evaluated in order: Allow/Deny decide, Pass goes to the next
+    tier, and a tier without a matching rule denies (unless its defaultAction is Pass).
+    Passing every tier reaches the namespace profile, which allows."""
     if not policies:
         return Decision(True, "not isolated")
     for p in policies:
         for r in p.deny:
             if r.matches(ep.ip, ep.proto, ep.port):
                 return Decision(False, "deny", p, r)
-    for p in sorted(policies, key=Policy.sort_key):
-        for r in p.egress:
-            if not r.matches(ep.ip, ep.proto, ep.port) or not r.applies_to(labels):
-                continue
-            if r.action == "allow":
-                return Decision(True, "allow", p, r)
-            if r.action == "deny":
-                return Decision(False, "deny", p, r)
-            if r.action == "pass":
-                return Decision(True, "pass", p, r)
-    return Decision(False, "default deny")
+    tiers = tiers or {}
+    by_tier: dict[str, list[Policy]] = {}
+    for p in policies:
+        by_tier.setdefault(p.tier, []).append(p)
+    passed: Decision = Decision(True, "tier default pass")
+    for name in sorted(by_tier, key=lambda t: _tier_key(t, tiers)):
+        outcome: Decision | None = None
+        for p in sorted(by_tier[name], key=Policy.sort_key):
+            for r in p.egress:
+                if not r.matches(ep.ip, ep.proto, ep.port) or not r.applies_to(labels):
+                    continue
+                if r.action == "allow":
+                    return Decision(True, "allow", p, r)
+                if r.action == "deny":
+                    return Decision(False, "deny", p, r)
+                if r.action == "pass":
+                    outcome = Decision(True, "pass", p, r)
+                    break
+            if outcome is not None:
+                break
+        if outcome is not None:
+            passed = outcome
+            continue
+        tier = tiers.get(name)
+        if tier is None or tier.default_action != "pass":
+            return Decision(False, "default deny")
+    return passed
 
 
 @dataclass(frozen=True)
@@ -212,15 +240,20 @@ def build_model(documents: Iterable[Document], default_ns: str = "default") -> N
     policies: list[Policy] = []
     namespaces: dict[str, tuple[Document, Path]] = {}
     ns_declared: dict[str, dict[str, str]] = {}
+    tiers: dict[str, Tier] = {}
     for doc in docs:
         policies.extend(policies_of(doc, default_ns))
         for obj in objects(doc):
+            tier = tier_of(obj)
+            if tier is not None:
+                tiers.setdefault(tier.name, tier)
             if obj.kind == "Namespace" and obj.group == "":
                 namespaces.setdefault(obj.name, (doc, (*obj.path, "metadata", "name")))
                 labels = obj.metadata.get("labels")
                 if isinstance(labels, Mapping):
                     ns_declared[obj.name] = {str(k): str(v) for k, v in labels.items()}
-    return NetworkModel(policies, _workloads(docs, default_ns, ns_declared), namespaces)
+    return NetworkModel(policies, _workloads(docs, default_ns, ns_declared), namespaces,
+                        tiers=tiers)
 
 
 def shared_model(documents: list[Document], shared: dict[str, Any],

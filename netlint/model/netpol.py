@@ -20,8 +20,10 @@ Semantics, per system (checked against the upstream API references):
   ``toEntities`` ``world``/``all`` reach every external address; ``toFQDNs`` reach named
   hosts only (``matchPattern: "*"`` reaches every name); ``egressDeny`` wins over allows.
 * Calico: rules are evaluated in order, policies by ``order`` (omitted: after all
-  ordered ones), then name; ``Allow`` and ``Deny`` end evaluation, ``Pass`` skips the
-  rest of the tier (the namespace profile then allows), ``Log`` continues; ``types``
+  ordered ones), then name, within tiers (``spec.tier``, ordered by the scan's Tier
+  objects); ``Allow`` and ``Deny`` end evaluation, ``Pass`` goes to the next tier (after
+  the last one the namespace profile allows), a tier with no matching rule denies unless
+  its ``defaultAction`` is Pass, ``Log`` continues; ``types``
   defaults to Egress only when there are egress rules; ``nets`` minus ``notNets``;
   a destination ``selector``/``namespaceSelector`` matches endpoints, never external
   addresses.  Kubernetes policies sit in the same tier with order 1000.
@@ -105,6 +107,7 @@ class Policy:
     deny: list[NetRule] = field(default_factory=list)  # Cilium egressDeny
     ingress_deny: list[NetRule] = field(default_factory=list)  # Cilium ingressDeny
     order: float = K8S_ORDER
+    tier: str = "default"  # Calico tier; Kubernetes and Cilium policies sit in "default"
     namespace_selector: CalicoSelector | None = None
     selects_pods: bool = True  # False for host/node policies
 
@@ -478,12 +481,36 @@ def _calico_policy(obj: K8sObject, default_ns: str) -> Policy:
     host_only = bool(spec.get("doNotTrack") or spec.get("preDNAT"))
     pol = Policy("calico", obj, None if is_global else obj.namespace(default_ns), spec_path,
                  CalicoSelector.parse(spec.get("selector")), egress_iso, ingress_iso,
-                 order=order_f, namespace_selector=ns_sel, selects_pods=not host_only)
+                 order=order_f, namespace_selector=ns_sel, selects_pods=not host_only,
+                 tier=str(spec.get("tier") or "default"))
     pol.egress = [_calico_rule("egress", r, (*spec_path, "egress", i), i)
                   for i, r in enumerate(egress)] if egress_iso else []
     pol.ingress = [_calico_rule("ingress", r, (*spec_path, "ingress", i), i)
                    for i, r in enumerate(ingress)] if ingress_iso else []
     return pol
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A Calico tier: its order (lower first) and what happens when no rule matches."""
+
+    name: str
+    order: float
+    default_action: str = "deny"  # "deny" | "pass"
+
+
+def tier_of(obj: K8sObject) -> Tier | None:
+    if obj.kind != "Tier" or obj.group not in CALICO_GROUPS:
+        return None
+    spec = obj.value.get("spec")
+    spec = spec if isinstance(spec, Mapping) else {}
+    order = spec.get("order")
+    try:
+        order_f = float(order) if order is not None and not isinstance(order, bool) else math.inf
+    except ValueError:
+        order_f = math.inf
+    action = str(spec.get("defaultAction") or "Deny").lower()
+    return Tier(obj.name, order_f, "pass" if action == "pass" else "deny")
 
 
 def policies_of(doc: Document, default_ns: str) -> list[Policy]:

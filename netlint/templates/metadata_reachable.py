@@ -46,20 +46,22 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
             if not d.allowed:
                 continue
             if d.policy is None or d.rule is None:
-                unisolated.append(str(ep))
+                unisolated.append(str(ep))  # not isolated, or every tier passes by default
             else:
                 note(d.policy, d.rule, w.label, ep)
         if unisolated:
+            why = ("is not isolated for egress" if not m.egress_policies(w) else
+                   "passes every Calico tier that selects it (defaultAction: Pass)")
             yield Violation(
                 w.path,
-                f"{w.label} in namespace '{w.namespace}' is not isolated for egress, so it "
-                f"can reach the metadata endpoint(s) {', '.join(unisolated)}",
+                f"{w.label} in namespace '{w.namespace}' {why}, so it can reach the "
+                f"metadata endpoint(s) {', '.join(unisolated)}",
                 doc=w.doc)
     for p in m.policies:
         if not p.egress_isolating or not p.selects_pods or m.selected_workloads(p):
             continue
         for ep in endpoints:
-            d = evaluate(m.hypothetical(p), ep)
+            d = evaluate(m.hypothetical(p), ep, None, m.tiers)
             if d.allowed and d.policy is p and d.rule is not None:
                 note(p, d.rule, "the pods it selects", ep)
     for p, r, who, eps in sorted(opened.values(), key=lambda e: (e[0].doc.path, e[1].path)):
