@@ -204,3 +204,56 @@ spec:
     assert d.allowed and d.reason == "allow" and d.policy is not None
     assert d.policy.obj.name == "allow-all"
     assert m.decide(w, Endpoint("1.1.1.1", 443)).reason == "default deny"  # end of tier
+
+
+ANP = """---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: guard}
+spec:
+  priority: 10
+  subject: {namespaces: {}}
+  egress:
+    - {name: metadata, action: Deny, to: [{networks: [169.254.169.254/32]}]}
+    - name: dns
+      action: Pass
+      to: [{networks: [0.0.0.0/0]}]
+      ports: [{portNumber: {protocol: UDP, port: 53}}]
+---
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: BaselineAdminNetworkPolicy
+metadata: {name: default}
+spec:
+  subject: {namespaces: {}}
+  egress:
+    - name: no-dns
+      action: Deny
+      to: [{networks: [0.0.0.0/0]}]
+      ports: [{portRange: {protocol: UDP, start: 50, end: 60}}]
+"""
+
+
+def test_admin_network_policies_wrap_network_policies() -> None:
+    m = _model(POD + ANP)
+    w = m.workloads[0]
+    assert not m.egress_policies(w)  # ANP and BANP do not isolate
+    d = m.decide(w, Endpoint("169.254.169.254", 80))
+    assert not d.allowed and d.policy is not None and d.policy.obj.name == "guard"
+    # Pass goes on to NetworkPolicy; none isolates the pod, so the baseline denies
+    assert m.decide(w, Endpoint("8.8.8.8", 53, "UDP")).reason == "deny"
+    assert m.decide(w, Endpoint("8.8.8.8", 443)).reason == "not isolated"
+
+
+def test_network_policy_layer_overrides_baseline() -> None:
+    m = _model(POD + ANP + """---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns, namespace: ns}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{ports: [{protocol: UDP, port: 53}]}]
+""")
+    w = m.workloads[0]
+    assert m.decide(w, Endpoint("8.8.8.8", 53, "UDP")).reason == "allow"
+    assert m.decide(w, Endpoint("8.8.8.8", 443)).reason == "default deny"

@@ -125,14 +125,16 @@ class NetworkModel:
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
-        return evaluate(self.egress_policies(w), ep, w.labels, self.tiers)
+        relevant = [p for p in self.selecting(w) if p.egress_isolating or p.layer != "policy"]
+        return evaluate(relevant, ep, w.labels, self.tiers)
 
     def hypothetical(self, p: Policy) -> list[Policy]:
         """The policies that certainly select the pods ``p`` selects: ``p`` and the
         policies selecting every pod of its namespace."""
         out = [p]
         pool = self.candidates(p.namespace) if p.namespace else self.cluster_wide
-        out.extend(q for q in pool if q is not p and q.egress_isolating
+        out.extend(q for q in pool if q is not p
+                   and (q.egress_isolating or q.layer != "policy")
                    and q.selects_all_in(p.namespace))
         return out
 
@@ -154,13 +156,43 @@ def _tier_key(name: str, tiers: Mapping[str, Tier]) -> tuple[int, float, str]:
 
 def evaluate(policies: list[Policy], ep: Endpoint, labels: Mapping[str, str] | None = None,
              tiers: Mapping[str, Tier] | None = None) -> Decision:
-    """Whether a pod (with ``labels``; None: unknown) whose egress-isolating policies are
-    ``policies`` may connect.  Cilium deny rules win; then each Calico tier holding a
-    selecting policy is evaluated in order: Allow/Deny decide, Pass goes to the next
-    tier, and a tier without a matching rule denies (unless its defaultAction is Pass).
-    Passing every tier reaches the namespace profile, which allows."""
-    if not policies:
-        return Decision(True, "not isolated")
+    """Whether a pod (with ``labels``; None: unknown) selected by ``policies`` may connect.
+
+    AdminNetworkPolicies come first, by priority (Allow/Deny decide, Pass skips to the
+    next layer); then the egress-isolating policies (see :func:`evaluate_isolating`); a
+    pod that none isolates falls to the BaselineAdminNetworkPolicy, then is allowed."""
+    admin = sorted((p for p in policies if p.layer == "admin"), key=Policy.sort_key)
+    for p in admin:
+        decided = _first_match(p, ep, labels)
+        if decided is not None:
+            if decided.reason == "pass":
+                break
+            return decided
+    isolating = [p for p in policies if p.layer == "policy" and p.egress_isolating]
+    if isolating:
+        return evaluate_isolating(isolating, ep, labels, tiers)
+    for p in (p for p in policies if p.layer == "baseline"):
+        decided = _first_match(p, ep, labels)
+        if decided is not None and decided.reason != "pass":
+            return decided
+    return Decision(True, "not isolated")
+
+
+def _first_match(p: Policy, ep: Endpoint, labels: Mapping[str, str] | None) -> Decision | None:
+    for r in p.egress:
+        if r.action in ("allow", "deny", "pass") and r.matches(ep.ip, ep.proto, ep.port) \
+                and r.applies_to(labels):
+            return Decision(r.action != "deny", r.action, p, r)
+    return None
+
+
+def evaluate_isolating(policies: list[Policy], ep: Endpoint,
+                       labels: Mapping[str, str] | None = None,
+                       tiers: Mapping[str, Tier] | None = None) -> Decision:
+    """Cilium deny rules win; then each Calico tier holding a selecting policy is
+    evaluated in order: Allow/Deny decide, Pass goes to the next tier, and a tier without
+    a matching rule denies (unless its defaultAction is Pass).  Passing every tier
+    reaches the namespace profile, which allows."""
     for p in policies:
         for r in p.deny:
             if r.matches(ep.ip, ep.proto, ep.port):

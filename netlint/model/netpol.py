@@ -108,7 +108,8 @@ class Policy:
     ingress_deny: list[NetRule] = field(default_factory=list)  # Cilium ingressDeny
     order: float = K8S_ORDER
     tier: str = "default"  # Calico tier; Kubernetes and Cilium policies sit in "default"
-    namespace_selector: CalicoSelector | None = None
+    layer: str = "policy"  # "admin" (AdminNetworkPolicy) | "policy" | "baseline" (BANP)
+    namespace_selector: LabelSelector | CalicoSelector | None = None
     selects_pods: bool = True  # False for host/node policies
 
     @property
@@ -490,6 +491,77 @@ def _calico_policy(obj: K8sObject, default_ns: str) -> Policy:
     return pol
 
 
+# --- AdminNetworkPolicy / BaselineAdminNetworkPolicy (policy.networking.k8s.io) ---------
+
+ANP_GROUP = "policy.networking.k8s.io"
+ANP_KINDS = {"AdminNetworkPolicy": "admin", "BaselineAdminNetworkPolicy": "baseline"}
+
+
+def anp_ports(ports: Any) -> PortSet:
+    items = _list(ports)
+    if not items:
+        return ANY_PORTS
+    ranges: list[tuple[str, int, int]] = []
+    named: list[tuple[str, str]] = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        number, rng = item.get("portNumber"), item.get("portRange")
+        if isinstance(number, Mapping) and (n := _port_int(number.get("port"))) is not None:
+            ranges.append((str(number.get("protocol") or "TCP").upper(), n, n))
+        elif isinstance(rng, Mapping):
+            lo, hi = _port_int(rng.get("start")), _port_int(rng.get("end"))
+            if lo is not None and hi is not None:
+                ranges.append((str(rng.get("protocol") or "TCP").upper(), lo, hi))
+        elif item.get("namedPort"):
+            named.extend((p, str(item["namedPort"])) for p in PROTOCOLS)
+    return PortSet.of(ranges, named)
+
+
+def _anp_rule(direction: str, rule: Any, path: Path, index: int, baseline: bool) -> NetRule:
+    if not isinstance(rule, Mapping):
+        return NetRule(direction, "log", EMPTY_IPS, PortSet(), path, index)
+    action = str(rule.get("action", "")).lower()
+    if action not in ("allow", "deny", "pass") or (baseline and action == "pass"):
+        action = "log"
+    peers_key = "to" if direction == "egress" else "from"
+    ips = EMPTY_IPS
+    described: list[str] = []
+    for peer in _list(rule.get(peers_key)):
+        if not isinstance(peer, Mapping):
+            continue
+        ips = ips | _ipset(_list(peer.get("networks")))
+        described.extend(k for k in ("namespaces", "pods", "nodes") if k in peer)
+    return NetRule(direction, action, ips, anp_ports(rule.get("ports")), path, index,
+                   peers=tuple(described))
+
+
+def _anp_policy(obj: K8sObject) -> Policy:
+    spec = obj.value.get("spec")
+    spec = spec if isinstance(spec, Mapping) else {}
+    spec_path = (*obj.path, "spec")
+    subject = spec.get("subject")
+    subject = subject if isinstance(subject, Mapping) else {}
+    layer = ANP_KINDS[obj.kind]
+    if "namespaces" in subject:
+        pods, nss = LabelSelector(), LabelSelector.parse(subject.get("namespaces"))
+    elif isinstance(subject.get("pods"), Mapping):
+        pods = LabelSelector.parse(subject["pods"].get("podSelector"))
+        nss = LabelSelector.parse(subject["pods"].get("namespaceSelector"))
+    else:  # no subject: the API server rejects it; it selects nothing here
+        pods, nss = LabelSelector(valid=False), LabelSelector()
+    priority = _port_int(spec.get("priority"))
+    pol = Policy("kubernetes", obj, None, spec_path, pods, False, False,
+                 order=float(priority) if priority is not None else 0.0,
+                 namespace_selector=nss, layer=layer)
+    baseline = layer == "baseline"
+    pol.egress = [_anp_rule("egress", r, (*spec_path, "egress", i), i, baseline)
+                  for i, r in enumerate(_list(spec.get("egress")))]
+    pol.ingress = [_anp_rule("ingress", r, (*spec_path, "ingress", i), i, baseline)
+                   for i, r in enumerate(_list(spec.get("ingress")))]
+    return pol
+
+
 @dataclass(frozen=True)
 class Tier:
     """A Calico tier: its order (lower first) and what happens when no rule matches."""
@@ -527,5 +599,7 @@ def policies_of(doc: Document, default_ns: str) -> list[Policy]:
             out.extend(_cilium_policies(obj, default_ns))
         elif obj.kind in CALICO_KINDS and obj.group in CALICO_GROUPS:
             out.append(_calico_policy(obj, default_ns))
+        elif obj.kind in ANP_KINDS and obj.group == ANP_GROUP:
+            out.append(_anp_policy(obj))
     doc.cache[key] = out
     return out

@@ -58,7 +58,8 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                 f"metadata endpoint(s) {', '.join(unisolated)}",
                 doc=w.doc)
     for p in m.policies:
-        if not p.egress_isolating or not p.selects_pods or m.selected_workloads(p):
+        evaluated = p.egress_isolating or p.layer != "policy"  # ANP/BANP isolate nothing
+        if not evaluated or not p.selects_pods or m.selected_workloads(p):
             continue
         for ep in endpoints:
             d = evaluate(m.hypothetical(p), ep, None, m.tiers)
