@@ -181,6 +181,18 @@ def _ipset(cidrs: list[Any], excepts: list[Any] = ()) -> IPSet:  # type: ignore[
     return out
 
 
+def _order(value: Any) -> float:
+    """A Calico ``order``; omitted or unreadable: after every ordered policy."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return math.inf
+    return math.inf
+
+
 def _port_int(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -471,11 +483,7 @@ def _calico_policy(obj: K8sObject, default_ns: str) -> Policy:
         egress_iso, ingress_iso = "Egress" in names, "Ingress" in names
     else:
         egress_iso, ingress_iso = bool(egress), bool(ingress) or not egress
-    order = spec.get("order")
-    try:
-        order_f = float(order) if order is not None and not isinstance(order, bool) else math.inf
-    except ValueError:
-        order_f = math.inf
+    order_f = _order(spec.get("order"))
     is_global = obj.kind == "GlobalNetworkPolicy"
     ns_sel = CalicoSelector.parse(spec["namespaceSelector"]) if (
         is_global and spec.get("namespaceSelector")) else None
@@ -576,11 +584,7 @@ def tier_of(obj: K8sObject) -> Tier | None:
         return None
     spec = obj.value.get("spec")
     spec = spec if isinstance(spec, Mapping) else {}
-    order = spec.get("order")
-    try:
-        order_f = float(order) if order is not None and not isinstance(order, bool) else math.inf
-    except ValueError:
-        order_f = math.inf
+    order_f = _order(spec.get("order"))
     action = str(spec.get("defaultAction") or "Deny").lower()
     return Tier(obj.name, order_f, "pass" if action == "pass" else "deny")
 
