@@ -245,7 +245,7 @@ def internet_access(policies: list[Policy]) -> InternetAccess | None:
     rules: list[tuple[Policy, NetRule]] = []
     for p in policies:
         for r in p.egress:
-            if r.action in ("allow", "pass") and (r.ips & PUBLIC_IPS):
+            if r.action == "allow" and (r.ips & PUBLIC_IPS):
                 ports, ips = ports | r.ports, ips | (r.ips & PUBLIC_IPS)
                 rules.append((p, r))
     return InternetAccess(ports, ips, tuple(rules)) if rules else None

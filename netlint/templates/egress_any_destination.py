@@ -29,7 +29,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
     dns_only = bool(params.get("dns_only"))
     for p in model(project, ctx).policies:
         for r in p.egress:
-            if r.action not in ("allow", "pass") or not covers_internet(r.ips):
+            if r.action != "allow" or not covers_internet(r.ips):  # Pass delegates
                 continue
             dns = r.ports & DNS
             if dns_only:

@@ -24,7 +24,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
     mgmt = PortSet.of(parse_port_specs(list(params.get("ports", DEFAULT_PORTS))))
     for p in model(project, ctx).policies:
         for r in p.ingress:
-            if r.action not in ("allow", "pass"):
+            if r.action != "allow":  # Pass delegates to the next tier or layer
                 continue
             opened = r.ports & mgmt
             # Cilium ingressDeny wins: drop the sources denied on every opened port
