@@ -257,3 +257,8 @@ spec:
     w = m.workloads[0]
     assert m.decide(w, Endpoint("8.8.8.8", 53, "UDP")).reason == "allow"
     assert m.decide(w, Endpoint("8.8.8.8", 443)).reason == "default deny"
+
+
+def test_calico_global_selector_never_selects_pods() -> None:
+    sel = CalicoSelector.parse("global()")
+    assert sel.valid and not sel.matches({"app": "web"}) and not sel.universal()

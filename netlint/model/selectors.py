@@ -189,8 +189,10 @@ class _Parser:
         kind, word = self.take()
         if kind != "word":
             raise SelectorSyntaxError(f"unexpected {word!r}")
-        if word in ("all()", "global()"):
+        if word == "all()":
             return ("all",)
+        if word == "global()":
+            return ("global",)  # non-namespaced endpoints only: never a pod
         if word == "has" and self.peek() == ("op", "("):
             self.take()
             key = self.take()[1]
@@ -230,6 +232,8 @@ def _eval(node: Node, labels: Labels) -> bool:
     op = node[0]
     if op == "all":
         return True
+    if op == "global":
+        return False
     if op == "and":
         return _eval(node[1], labels) and _eval(node[2], labels)
     if op == "or":
