@@ -330,3 +330,47 @@ def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str, force
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"try: netlint scan {written[2].parent} --rules {rules_dir} --select {rule_id}")
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--namespace", default="default", show_default=True,
+              help="Namespace of objects that name none.")
+def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
+    """Show each workload's effective egress: isolation, internet, metadata endpoints."""
+    from netlint.discovery import discover
+    from netlint.engine import Engine, ScanStats
+    from netlint.model.egress import build_model
+    from netlint.model.report import egress_rows
+
+    options = build_options(paths, None, (), (), (), {"namespace": namespace})
+    engine = Engine(options)
+    entries, _ = discover(paths, options.exclude)
+    stats = ScanStats()
+    loaded = engine.load(entries, stats)
+    if stats.files == 0:
+        from netlint.errors import UsageError
+
+        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+    rows = egress_rows(build_model(loaded.documents, options.namespace))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    from netlint.reporters.text import make_console
+
+    table = Table(title=f"effective egress ({len(rows)} workloads)", show_lines=True)
+    for col in ("workload", "namespace", "isolated", "internet", "metadata", "policies"):
+        table.add_column(col)
+    for r in rows:
+        net = r["internet"]
+        internet = "no" if not net["reachable"] else (
+            f"{'any address' if net['any_address'] else 'some addresses'}: {net['ports']}")
+        meta = "\n".join(f"{m['endpoint']} via {m['via']}" for m in r["metadata"]) or "blocked"
+        table.add_row(r["workload"], r["namespace"], "yes" if r["isolated"] else "NO",
+                      internet, meta, "\n".join(r["policies"]) or "-")
+    make_console(sys.stdout).print(table)

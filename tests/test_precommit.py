@@ -115,7 +115,8 @@ def _user_repo(tmp_path: Path, files: dict[str, str]) -> Path:
 def test_hook_fails_on_a_bad_manifest_and_names_it(project_repo: Path, pre_commit_home: Path,
                                                    tmp_path: Path) -> None:
     repo = _user_repo(tmp_path, {"k8s/bad-pod.yaml": BAD, "k8s/good-pod.yaml": GOOD,
-                                 "notes.yaml": "just: data\n"})
+                                 "notes.yaml": "just: data\n",
+                                 ".netlint.yaml": "select: [non-root]\n"})
     proc = _try_repo(project_repo, repo, pre_commit_home)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
@@ -128,8 +129,10 @@ def test_hook_fails_on_a_bad_manifest_and_names_it(project_repo: Path, pre_commi
 def test_hook_passes_on_clean_and_non_kubernetes_files(project_repo: Path,
                                                        pre_commit_home: Path,
                                                        tmp_path: Path) -> None:
+    # the config pins the family GOOD is written for, so new rule families keep it clean
     repo = _user_repo(tmp_path, {"k8s/good-pod.yaml": GOOD, "config/settings.json": "{}\n",
-                                 ".github/workflows/ci.yml": "on: push\njobs: {}\n"})
+                                 ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+                                 ".netlint.yaml": "select: [non-root]\n"})
     proc = _try_repo(project_repo, repo, pre_commit_home)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
