@@ -6,6 +6,9 @@ values: findings (frozen dataclasses), sources (the text, for reporters' snippet
 fingerprints), suppressions and statistics.  Documents travel back to the parent only when
 a selected project-scope rule reads their kind (a template's ``PROJECT_KINDS``, every kind
 when it declares none), because pickling a document costs about half of parsing it.
+Compose documents always travel back: the parent assembles them into projects (base and
+override files, includes) before the Compose rules run; so do plain YAML documents when a
+rule reads them (``READS_UNCLASSIFIED``).
 
 The parent reassembles the results in file order, so findings are gathered in the same
 order as in-process, and then sorted as always: ``--jobs 2`` and ``--jobs 1`` print the same
@@ -40,6 +43,8 @@ class _ChunkResult:
     sources: list[Source] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    unclassified: list[Document] = field(default_factory=list)
+    skipped: set[str] = field(default_factory=set)
     stats: Any = None
 
 
@@ -58,7 +63,8 @@ def _scan_chunk(entries: Sequence[FileEntry]) -> _ChunkResult:
     stats = ScanStats()
     loaded = engine.load(entries, stats)  # keeps only the documents project rules read
     return _ChunkResult(loaded.findings, loaded.rule_findings, loaded.sources,
-                        loaded.documents, loaded.suppressions, stats)
+                        loaded.documents, loaded.suppressions, loaded.unclassified,
+                        loaded.skipped, stats)
 
 
 def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]]:
@@ -89,6 +95,8 @@ def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats
         loaded.sources.extend(r.sources)
         loaded.documents.extend(r.documents)
         loaded.suppressions.extend(r.suppressions)
+        loaded.unclassified.extend(r.unclassified)
+        loaded.skipped.update(r.skipped)
         stats.merge(r.stats)
     loaded.rule_findings = rule_findings
     return loaded

@@ -1,0 +1,299 @@
+"""Per-workload effective egress, computed once per scan from every policy and workload.
+
+Workloads come from :func:`netlint.loaders.kubernetes.pod_specs`; policies from
+:mod:`netlint.model.netpol`.  Policies are indexed by namespace (cluster-wide ones apart),
+so a workload is matched only against the policies that can select it.
+
+:meth:`NetworkModel.evaluate` decides one connection (address, protocol, port) the way
+the dataplane would: Cilium ``egressDeny`` first (deny wins), then the ordered tier of
+Calico policies with Kubernetes and Cilium allow policies at order 1000; a workload that
+no policy isolates for egress may connect anywhere; an isolated one is denied unless a
+rule allows (or passes) the connection.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
+from netlint.model.cidrs import EMPTY_IPS, PUBLIC_IPS, IPSet, PortSet, covers_internet
+from netlint.model.netpol import NetRule, Policy, Tier, namespace_labels, policies_of, tier_of
+from netlint.yamlnodes import Document, Path
+
+DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80", "100.100.100.200:80"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    ip: str
+    port: int
+    proto: str = "TCP"
+
+    def __str__(self) -> str:
+        return f"[{self.ip}]:{self.port}" if ":" in self.ip else f"{self.ip}:{self.port}"
+
+
+def parse_endpoint(text: str) -> Endpoint:
+    """``ip:port`` (IPv6 may be bracketed; the last colon separates the port)."""
+    raw = str(text).strip()
+    host, _, port = raw.rpartition(":")
+    host = host.strip("[]")
+    ipaddress.ip_address(host)
+    if not port.isdigit() or not 0 < int(port) <= 65535:
+        raise ValueError(f"bad port in {raw!r}")
+    return Endpoint(host, int(port))
+
+
+@dataclass(eq=False)
+class Workload:
+    pod: PodSpec
+    namespace: str
+    labels: dict[str, str]  # pod labels plus each system's namespace pseudo-labels
+    ns_labels: dict[str, str]
+
+    @property
+    def doc(self) -> Document:
+        return self.pod.obj.doc
+
+    @property
+    def label(self) -> str:
+        return self.pod.obj.label
+
+    @property
+    def path(self) -> Path:
+        meta = self.pod.obj.value.get("metadata")
+        if isinstance(meta, Mapping) and "name" in meta:
+            return (*self.pod.obj.path, "metadata", "name")
+        return self.pod.obj.path
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str  # "not isolated" | "allow" | "pass" | "deny" | "default deny"
+    policy: Policy | None = None
+    rule: NetRule | None = None
+
+
+@dataclass(eq=False)
+class NetworkModel:
+    policies: list[Policy]
+    workloads: list[Workload]
+    namespaces: dict[str, tuple[Document, Path]] = field(default_factory=dict)  # Namespace objs
+    by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
+    cluster_wide: list[Policy] = field(default_factory=list)
+    tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
+    _selecting: dict[int, list[Policy]] = field(default_factory=dict)
+    _selected: dict[int, list[Workload]] | None = None
+
+    def __post_init__(self) -> None:
+        for p in self.policies:
+            if p.namespace is None:
+                self.cluster_wide.append(p)
+            else:
+                self.by_namespace.setdefault(p.namespace, []).append(p)
+
+    def candidates(self, namespace: str) -> list[Policy]:
+        return [*self.by_namespace.get(namespace, ()), *self.cluster_wide]
+
+    def selecting(self, w: Workload) -> list[Policy]:
+        got = self._selecting.get(id(w))
+        if got is None:
+            got = [p for p in self.candidates(w.namespace)
+                   if p.selects(w.namespace, w.labels, w.ns_labels)]
+            self._selecting[id(w)] = got
+        return got
+
+    def egress_policies(self, w: Workload) -> list[Policy]:
+        return [p for p in self.selecting(w) if p.egress_isolating]
+
+    def almost(self, w: Workload) -> list[str]:
+        """Policies that nearly isolate ``w``: select it without Egress, or have Egress
+        but a selector that misses it."""
+        out = []
+        for p in self.candidates(w.namespace):
+            if any(p is q for q in self.selecting(w)):
+                if not p.egress_isolating:
+                    out.append(f"{p.label} selects it but does not isolate it for egress")
+            elif p.egress_isolating and p.selects_pods:
+                out.append(f"{p.label} has Egress but its selector ({p.selector_text}) "
+                           "does not match it")
+        return out
+
+    def decide(self, w: Workload, ep: Endpoint) -> Decision:
+        relevant = [p for p in self.selecting(w) if p.egress_isolating or p.layer != "policy"]
+        return evaluate(relevant, ep, w.labels, self.tiers)
+
+    def hypothetical(self, p: Policy) -> list[Policy]:
+        """The policies that certainly select the pods ``p`` selects: ``p`` and the
+        policies selecting every pod of its namespace."""
+        out = [p]
+        pool = self.candidates(p.namespace) if p.namespace else self.cluster_wide
+        out.extend(q for q in pool if q is not p
+                   and (q.egress_isolating or q.layer != "policy")
+                   and q.selects_all_in(p.namespace))
+        return out
+
+    def selected_workloads(self, p: Policy) -> list[Workload]:
+        if self._selected is None:
+            self._selected = {}
+            for w in self.workloads:
+                for q in self.selecting(w):
+                    self._selected.setdefault(id(q), []).append(w)
+        return self._selected.get(id(p), [])
+
+
+def _tier_key(name: str, tiers: Mapping[str, Tier]) -> tuple[int, float, str]:
+    """Declared tiers by order; undeclared ones before the default tier; default last."""
+    if name in tiers:
+        return (0, tiers[name].order, name)
+    return (1 if name == "default" else 0, math.inf, name)
+
+
+def evaluate(policies: list[Policy], ep: Endpoint, labels: Mapping[str, str] | None = None,
+             tiers: Mapping[str, Tier] | None = None) -> Decision:
+    """Whether a pod (with ``labels``; None: unknown) selected by ``policies`` may connect.
+
+    AdminNetworkPolicies come first, by priority (Allow/Deny decide, Pass skips to the
+    next layer); then the egress-isolating policies (see :func:`evaluate_isolating`); a
+    pod that none isolates falls to the BaselineAdminNetworkPolicy, then is allowed."""
+    admin = sorted((p for p in policies if p.layer == "admin"), key=Policy.sort_key)
+    for p in admin:
+        decided = _first_match(p, ep, labels)
+        if decided is not None:
+            if decided.reason == "pass":
+                break
+            return decided
+    isolating = [p for p in policies if p.layer == "policy" and p.egress_isolating]
+    if isolating:
+        return evaluate_isolating(isolating, ep, labels, tiers)
+    for p in (p for p in policies if p.layer == "baseline"):
+        decided = _first_match(p, ep, labels)
+        if decided is not None and decided.reason != "pass":
+            return decided
+    return Decision(True, "not isolated")
+
+
+def _first_match(p: Policy, ep: Endpoint, labels: Mapping[str, str] | None) -> Decision | None:
+    for r in p.egress:
+        if r.action in ("allow", "deny", "pass") and r.matches(ep.ip, ep.proto, ep.port) \
+                and r.applies_to(labels):
+            return Decision(r.action != "deny", r.action, p, r)
+    return None
+
+
+def evaluate_isolating(policies: list[Policy], ep: Endpoint,
+                       labels: Mapping[str, str] | None = None,
+                       tiers: Mapping[str, Tier] | None = None) -> Decision:
+    """Cilium deny rules win; then each Calico tier holding a selecting policy is
+    evaluated in order: Allow/Deny decide, Pass goes to the next tier, and a tier without
+    a matching rule denies (unless its defaultAction is Pass).  Passing every tier
+    reaches the namespace profile, which allows."""
+    for p in policies:
+        for r in p.deny:
+            if r.matches(ep.ip, ep.proto, ep.port):
+                return Decision(False, "deny", p, r)
+    tiers = tiers or {}
+    by_tier: dict[str, list[Policy]] = {}
+    for p in policies:
+        by_tier.setdefault(p.tier, []).append(p)
+    passed: Decision = Decision(True, "tier default pass")
+    for name in sorted(by_tier, key=lambda t: _tier_key(t, tiers)):
+        outcome: Decision | None = None
+        for p in sorted(by_tier[name], key=Policy.sort_key):
+            for r in p.egress:
+                if not r.matches(ep.ip, ep.proto, ep.port) or not r.applies_to(labels):
+                    continue
+                if r.action == "allow":
+                    return Decision(True, "allow", p, r)
+                if r.action == "deny":
+                    return Decision(False, "deny", p, r)
+                if r.action == "pass":
+                    outcome = Decision(True, "pass", p, r)
+                    break
+            if outcome is not None:
+                break
+        if outcome is not None:
+            passed = outcome
+            continue
+        tier = tiers.get(name)
+        if tier is None or tier.default_action != "pass":
+            return Decision(False, "default deny")
+    return passed
+
+
+@dataclass(frozen=True)
+class InternetAccess:
+    ports: PortSet
+    ips: IPSet
+    rules: tuple[tuple[Policy, NetRule], ...]
+
+    @property
+    def any_address(self) -> bool:
+        return covers_internet(self.ips)
+
+
+def internet_access(policies: list[Policy]) -> InternetAccess | None:
+    """Public addresses and ports the allow rules open (deny rules not subtracted)."""
+    if not policies:
+        return InternetAccess(PortSet.any(), PUBLIC_IPS, ())
+    ports, ips = PortSet(), EMPTY_IPS
+    rules: list[tuple[Policy, NetRule]] = []
+    for p in policies:
+        for r in p.egress:
+            if r.action == "allow" and (r.ips & PUBLIC_IPS):
+                ports, ips = ports | r.ports, ips | (r.ips & PUBLIC_IPS)
+                rules.append((p, r))
+    return InternetAccess(ports, ips, tuple(rules)) if rules else None
+
+
+def _workloads(docs: Iterable[Document], default_ns: str,
+               ns_declared: Mapping[str, dict[str, str]]) -> list[Workload]:
+    out = []
+    for doc in docs:
+        for pod in pod_specs(doc):
+            ns = pod.obj.namespace(default_ns)
+            ns_labels = namespace_labels(ns, ns_declared.get(ns, {}))
+            labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
+            labels["io.kubernetes.pod.namespace"] = ns
+            labels["projectcalico.org/namespace"] = ns
+            for k, v in ns_labels.items():
+                labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
+            out.append(Workload(pod, ns, labels, ns_labels))
+    return out
+
+
+def build_model(documents: Iterable[Document], default_ns: str = "default") -> NetworkModel:
+    docs = [d for d in documents if d.kind == "kubernetes"]
+    policies: list[Policy] = []
+    namespaces: dict[str, tuple[Document, Path]] = {}
+    ns_declared: dict[str, dict[str, str]] = {}
+    tiers: dict[str, Tier] = {}
+    for doc in docs:
+        policies.extend(policies_of(doc, default_ns))
+        for obj in objects(doc):
+            tier = tier_of(obj)
+            if tier is not None:
+                tiers.setdefault(tier.name, tier)
+            if obj.kind == "Namespace" and obj.group == "":
+                namespaces.setdefault(obj.name, (doc, (*obj.path, "metadata", "name")))
+                labels = obj.metadata.get("labels")
+                if isinstance(labels, Mapping):
+                    ns_declared[obj.name] = {str(k): str(v) for k, v in labels.items()}
+    return NetworkModel(policies, _workloads(docs, default_ns, ns_declared), namespaces,
+                        tiers=tiers)
+
+
+def shared_model(documents: list[Document], shared: dict[str, Any],
+                 default_ns: str) -> NetworkModel:
+    """The scan's model, built once and shared by every network rule."""
+    key = f"netpol.model.{default_ns}"
+    model = shared.get(key)
+    if model is None:
+        model = build_model(documents, default_ns)
+        shared[key] = model
+    return model  # type: ignore[no-any-return]

@@ -1,0 +1,31 @@
+"""``netlint egress``: the per-workload view of the network model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from netlint.cli import main
+
+FIX = Path(__file__).parent / "fixtures" / "metadata-endpoint-reachable"
+
+
+def test_egress_json_reports_isolation_internet_and_metadata() -> None:
+    result = CliRunner().invoke(main, ["egress", "--format", "json",
+                                       str(FIX / "fail" / "k8s-open-and-ports.yaml")])
+    assert result.exit_code == 0, result.output
+    rows = {r["workload"]: r for r in json.loads(result.output)}
+    web, loose = rows["Pod/web"], rows["Pod/loose"]
+    assert web["isolated"] and web["internet"]["ports"] == "TCP/79-81"
+    assert [m["endpoint"] for m in web["metadata"]] == ["169.254.169.254:80",
+                                                        "100.100.100.200:80"]
+    assert not loose["isolated"] and len(loose["metadata"]) == 3
+    assert loose["metadata"][0]["via"] == "not isolated"
+
+
+def test_egress_table_shows_blocked_metadata() -> None:
+    result = CliRunner().invoke(main, ["egress", str(FIX / "pass" / "blocked.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "blocked" in result.output and "Pod/web" in result.output
