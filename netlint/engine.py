@@ -197,7 +197,7 @@ class Engine:
         if jobs > 1:
             from netlint.parallel import load_parallel
 
-            loaded = load_parallel(self, entries, stats, jobs)
+            loaded = load_parallel(self, entries, stats, jobs, progress)
         else:
             loaded = self.load(entries, stats, progress)
         for path, problem in walk_problems:

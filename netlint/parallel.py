@@ -18,7 +18,7 @@ passed explicitly (options and rules), so ``fork``, ``spawn`` and ``forkserver``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -74,19 +74,26 @@ def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]
 
 
 def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats,
-                  jobs: int) -> _Loaded:
+                  jobs: int, progress: Callable[[int, int], None] | None = None) -> _Loaded:
     """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent)."""
     import multiprocessing
 
     from netlint.engine import _Loaded
 
     if any(e.path == STDIN for e in entries):
-        return engine.load(entries, stats)  # a worker cannot read the parent's stdin
+        return engine.load(entries, stats, progress)  # a worker cannot read our stdin
     loaded = _Loaded(checked=True)
     ctx = multiprocessing.get_context()
     with ctx.Pool(jobs, initializer=_init_worker,
                   initargs=(engine.options, engine.all_rules)) as pool:
-        results = pool.map(_scan_chunk, _chunks(entries, jobs), chunksize=1)
+        chunks = _chunks(entries, jobs)
+        results = []
+        done = 0
+        for chunk, result in zip(chunks, pool.imap(_scan_chunk, chunks), strict=True):
+            if progress is not None:
+                progress(done, len(entries))
+            done += len(chunk)
+            results.append(result)
     # file order, as the in-process scan gathers them
     rule_findings: list[Finding] = []
     for r in results:
