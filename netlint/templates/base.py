@@ -7,7 +7,10 @@ It declares:
 * ``PARAMS_SCHEMA``: JSON schema of the rule file's ``params`` (validated at load);
 * either ``check(doc, params, ctx) -> Iterable[Violation]`` (run once per document of a
   target kind), or, for checks that need the whole scan (cross-file joins, namespaces),
-  ``check_project(project, params, ctx) -> Iterable[Violation]`` with ``SCOPE = "project"``.
+  ``check_project(project, params, ctx) -> Iterable[Violation]`` with ``SCOPE = "project"``;
+  a project-scope template should also declare ``PROJECT_KINDS`` (e.g. ``("kubernetes",)``):
+  only documents of those kinds are kept in memory and sent back from ``--jobs`` workers
+  (every kind when it declares none).
 
 Templates report *paths*; the engine turns them into exact spans.  A violation of a
 project-scope template names the document its path is relative to.

@@ -10,6 +10,7 @@ from netlint.templates.base import Project, RuleContext, Violation
 
 SCOPE = "project"
 TARGETS = ("kubernetes",)
+PROJECT_KINDS = ("kubernetes",)  # the network model reads Kubernetes objects only
 PARAMS_SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 
