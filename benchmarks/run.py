@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=None,
                         help="size of the linearity corpus (default: 4x --resources)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="netlint --jobs (default 0: what netlint picks)")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--workdir", default=None, help="where corpora are kept (reused)")
     parser.add_argument("--smoke", action="store_true",

@@ -193,7 +193,11 @@ class Engine:
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
         entries, walk_problems = discover(paths, self.options.exclude)
-        jobs = effective_jobs(self.options.jobs, len(entries))
+        # shipping every Kubernetes document back to the parent for a project-scope rule
+        # (the network model) costs more than parsing in parallel saves: "auto" stays
+        # in-process then; an explicit --jobs N is honoured
+        jobs = effective_jobs(self.options.jobs, len(entries),
+                              bulk_to_parent="kubernetes" in self.project_kinds())
         if jobs > 1:
             from netlint.parallel import load_parallel
 
@@ -456,11 +460,12 @@ class Engine:
 PARALLEL_MIN_FILES = 50  # fewer files are scanned in-process (pre-commit latency)
 
 
-def effective_jobs(jobs: int, files: int) -> int:
-    """Worker processes for a scan of ``files`` files: 0 means one per core; small scans and
-    single-core machines stay in-process."""
+def effective_jobs(jobs: int, files: int, bulk_to_parent: bool = False) -> int:
+    """Worker processes for a scan of ``files`` files: 0 means one per core unless most
+    documents would have to travel back to the parent; small scans and single-core
+    machines stay in-process."""
     if jobs <= 0:
-        jobs = os.cpu_count() or 1
+        jobs = 1 if bulk_to_parent else (os.cpu_count() or 1)
     if files < PARALLEL_MIN_FILES:
         return 1
     return max(1, min(jobs, files // 8 or 1))

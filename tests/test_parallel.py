@@ -102,6 +102,8 @@ def test_small_scans_stay_in_process() -> None:
     assert effective_jobs(1, 10_000) == 1
     assert effective_jobs(2, 10_000) == 2
     assert effective_jobs(0, 10_000) >= 1
+    assert effective_jobs(0, 10_000, bulk_to_parent=True) == 1  # auto: not worth it
+    assert effective_jobs(2, 10_000, bulk_to_parent=True) == 2  # explicit: honoured
 
 
 def test_documents_pickle_with_shared_sources() -> None:
