@@ -9,6 +9,7 @@ text truncated or lines dropped.  The normal suite runs a small budget; a larger
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -26,7 +27,9 @@ from netlint.registry import load_rules
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLES = int(os.environ.get("NETLINT_FUZZ_EXAMPLES", "40"))
 RULES = load_rules()
-SKIP = {"file-too-large"}  # large on purpose; the cap itself is tested elsewhere
+# large, deep or alias-bombed on purpose: tests/test_hostile_input.py covers them
+SKIP = {"file-too-large", "yaml-too-deep", "yaml-alias-bomb"}
+MAX_PATHS = 2000
 
 
 def _fixture_files() -> list[Path]:
@@ -45,14 +48,19 @@ REPLACEMENTS = st.sampled_from([None, 0, -1, 1, 65536, "", "0", "true", "root", 
                                 1.5, [], {}, [None], {"": None}, "~", "{", "- x"])
 
 
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    out = [prefix]
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out.extend(_paths(v, (*prefix, k)))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out.extend(_paths(v, (*prefix, i)))
+def _paths(value: Any) -> list[tuple[Any, ...]]:
+    """Paths to every value (breadth first, bounded: shared aliases multiply them)."""
+    out: list[tuple[Any, ...]] = []
+    queue: list[tuple[tuple[Any, ...], Any]] = [((), value)]
+    while queue and len(out) < MAX_PATHS:
+        prefix, node = queue.pop(0)
+        out.append(prefix)
+        if len(prefix) > 60:
+            continue
+        if isinstance(node, dict):
+            queue.extend(((*prefix, k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            queue.extend(((*prefix, i), v) for i, v in enumerate(node))
     return out
 
 
@@ -90,7 +98,7 @@ def test_structural_mutations(data: st.DataObject) -> None:
     path = data.draw(st.sampled_from(FILES), label="fixture")
     try:
         docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8"))]
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError):
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, RecursionError):
         return  # broken on purpose: the text mutations cover it
     if not docs:
         return
@@ -100,7 +108,8 @@ def test_structural_mutations(data: st.DataObject) -> None:
         target = data.draw(st.sampled_from(paths), label="path")
         op = data.draw(st.sampled_from(["delete", "null", "swap", "wrap", "stringify"]),
                        label="op")
-        docs[index] = _mutate(docs[index], target, op, data.draw(REPLACEMENTS))
+        # replacements are shared constants: mutate a copy
+        docs[index] = _mutate(docs[index], target, op, copy.deepcopy(data.draw(REPLACEMENTS)))
     if path.suffix == ".json":
         text = json.dumps(docs[0])
     else:
