@@ -83,8 +83,10 @@ def build_options(
               help="Directory of extra rule files (repeatable).")
 @click.option("--pss-version", default=None, help="Pod Security Standards version: v1.N or "
               "latest.")
-@click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
-              default=None, help="PSS level, or 'namespace' to follow namespace labels.")
+@click.option("--pss-level", type=click.Choice(["auto", "baseline", "restricted", "namespace"]),
+              default=None, help="PSS level, or 'namespace' to follow namespace labels "
+              "(default auto: baseline when --select names pss-baseline only, else "
+              "restricted).")
 @click.option("--namespace", default=None, help="Namespace of objects that name none "
               "(default: default).")
 @click.option("--include-suppressed", is_flag=True, default=None,
