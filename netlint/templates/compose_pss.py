@@ -1,0 +1,101 @@
+"""Compose services: the Pod Security Standards controls that map directly onto Compose.
+
+One template, one ``control`` per rule: privileged, host network/PID/IPC namespaces,
+capabilities beyond the PSS baseline list, seccomp or AppArmor turned off, and bind
+mounts of sensitive host paths (short ``SRC:DST[:MODE]`` and long ``type: bind`` syntax).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from netlint.templates.base import RuleContext, Violation
+from netlint.templates.compose_runs_as_root import services
+from netlint.yamlnodes import Document
+
+TARGETS = ("compose",)
+CONTROLS = ("privileged", "host-network", "host-pid", "host-ipc", "cap-add", "seccomp",
+            "apparmor", "sensitive-mount")
+PARAMS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["control"],
+    "properties": {
+        "control": {"enum": list(CONTROLS)},
+        "allowed": {"type": "array", "items": {"type": "string"}},
+        "paths": {"type": "array", "items": {"type": "string"}},
+    },
+}
+_NAMESPACE_KEY = {"host-network": "network_mode", "host-pid": "pid", "host-ipc": "ipc"}
+
+
+def _capability(name: Any) -> str:
+    text = str(name).strip().upper()
+    return text.removeprefix("CAP_")
+
+
+def _security_opts(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    opts = svc.get("security_opt")
+    if isinstance(opts, str):
+        yield ("security_opt",), opts
+    elif isinstance(opts, list):
+        for i, opt in enumerate(opts):
+            if isinstance(opt, str):
+                yield ("security_opt", i), opt
+
+
+def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    volumes = svc.get("volumes")
+    if not isinstance(volumes, list):
+        return
+    for i, vol in enumerate(volumes):
+        if isinstance(vol, str):
+            source = vol.split(":", 1)[0] if ":" in vol else ""
+            yield ("volumes", i), source
+        elif isinstance(vol, Mapping) and vol.get("type", "volume") == "bind":
+            long_source = vol.get("source")
+            if isinstance(long_source, str):
+                yield ("volumes", i, "source"), long_source
+
+
+def sensitive(source: str, paths: list[str]) -> str | None:
+    """The sensitive path ``source`` is or lies under (``/`` only matches itself)."""
+    norm = "/" + source.strip().strip("/") if source.startswith("/") else ""
+    if not norm:
+        return None
+    for p in paths:
+        if norm == p or (p != "/" and norm.startswith(p.rstrip("/") + "/")):
+            return p
+    return None
+
+
+def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    control = params["control"]
+    for name, svc in services(doc):
+        base = ("services", name)
+        if control == "privileged" and svc.get("privileged") is True:
+            yield Violation((*base, "privileged"), f"service '{name}' sets privileged: true")
+        elif control in _NAMESPACE_KEY:
+            key = _NAMESPACE_KEY[control]
+            if svc.get(key) == "host":
+                yield Violation((*base, key), f"service '{name}' sets {key}: host")
+        elif control == "cap-add" and isinstance(svc.get("cap_add"), list):
+            allowed = frozenset(params.get("allowed", ()))
+            for i, cap in enumerate(svc["cap_add"]):
+                if _capability(cap) not in allowed:
+                    yield Violation((*base, "cap_add", i),
+                                    f"service '{name}' adds capability {cap}, beyond the "
+                                    "Pod Security Standards baseline set")
+        elif control in ("seccomp", "apparmor"):
+            for path, opt in _security_opts(svc):
+                key, _, value = opt.replace("=", ":", 1).partition(":")
+                if key.strip() == control and value.strip() == "unconfined":
+                    yield Violation((*base, *path),
+                                    f"service '{name}' turns {control} off ({opt})")
+        elif control == "sensitive-mount":
+            for path, source in _bind_sources(svc):
+                hit = sensitive(source, list(params.get("paths", ())))
+                if hit is not None:
+                    yield Violation((*base, *path),
+                                    f"service '{name}' bind-mounts the host path {source}")
