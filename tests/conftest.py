@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("NETLINT_SHARED", ROOT.parent / "shared"))  # worktrees: set it
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

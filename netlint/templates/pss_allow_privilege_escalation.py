@@ -33,7 +33,7 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
         if "allowPrivilegeEscalation" in sc:
             yield Violation((*c.path, "securityContext", "allowPrivilegeEscalation"),
                             f"{pod.obj.label}: {c.described} sets allowPrivilegeEscalation: "
-                            f"{value}; set it to false")
+                            f"{str(value).lower()}; set it to false")
         else:
             target = (*c.path, "securityContext") if "securityContext" in c.value else c.path
             yield Violation(target, f"{pod.obj.label}: {c.described} does not set "

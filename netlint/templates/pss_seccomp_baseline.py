@@ -50,8 +50,9 @@ def field_violations(pod: PodSpec) -> Iterator[Violation]:
         if kind not in VALID_TYPES:
             target = ((*path, "seccompProfile", "type") if "type" in mapping(profile)
                       else (*path, "seccompProfile"))
-            yield Violation(target, f"{pod.obj.label}: {who} sets seccompProfile type "
-                                    f"{kind!r}; use RuntimeDefault or Localhost")
+            shown = f"type {kind!r}" if kind is not None else "without a type"
+            yield Violation(target, f"{pod.obj.label}: {who} sets seccompProfile {shown}; "
+                                    "use type RuntimeDefault or Localhost")
 
 
 def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterator[Violation]:
