@@ -171,3 +171,15 @@ def test_every_pss_rule_has_a_version_window() -> None:
         params = RULES[rid].params
         assert re.fullmatch(r"v1\.\d+", params["since"]), rid
         assert "pss-restricted" in RULES[rid].tags and "security" in RULES[rid].tags
+
+
+def test_readme_pss_table_is_generated_from_the_rule_files() -> None:
+    from netlint.docs import PSS_BEGIN, PSS_END, pss_markdown
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index(PSS_BEGIN) + len(PSS_BEGIN)
+    current = readme[start:readme.index(PSS_END)].strip()
+    assert current == pss_markdown(RULES.values()).strip(), (
+        "README PSS table is stale: run `python -m tests.regen_readme` and commit the result"
+    )
+    assert all(f"`{rid}`" in current for rid in PSS_RULES)
