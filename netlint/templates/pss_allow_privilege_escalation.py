@@ -30,7 +30,7 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
         value = sc.get("allowPrivilegeEscalation")
         if value is False:
             continue
-        if "allowPrivilegeEscalation" in sc:
+        if value is not None:
             yield Violation((*c.path, "securityContext", "allowPrivilegeEscalation"),
                             f"{pod.obj.label}: {c.described} sets allowPrivilegeEscalation: "
                             f"{str(value).lower()}; set it to false")
