@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
@@ -54,6 +55,7 @@ def params_schema(**extra: Any) -> dict[str, Any]:
     }
 
 
+@cache
 def minor(text: str) -> int:
     """``v1.N`` -> N (rule params are validated, so the text is well formed)."""
     return parse_pss_version(text)[1]
@@ -165,8 +167,12 @@ def project_check(check: PodCheck) -> Callable[[Project, Mapping[str, Any], Rule
 # --- helpers the controls share ------------------------------------------------------
 
 
+_EMPTY: Mapping[str, Any] = {}
+
+
 def mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    # parsed documents hold dicts (YMap); the dict test is much cheaper than the ABC's
+    return value if isinstance(value, dict) else _EMPTY
 
 
 def sc_path(pod: PodSpec, container: Any = None) -> tuple[Any, ...]:
