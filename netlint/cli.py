@@ -160,17 +160,26 @@ def exit_code(result: Any, fail_on: str) -> int:
     return EXIT_OK
 
 
+def _rule_dirs(config: str | None, rules_dirs: tuple[str, ...]) -> list[str]:
+    """User rule directories: the config's `rules:` (nearest config by default) + --rules."""
+    options = build_options((), config, (), (), rules_dirs, {})
+    return list(options.rule_dirs)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Directory of extra rule files (repeatable).")
 @click.option("--select", multiple=True, help="Only these rule ids or tags.")
-def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]) -> None:
+@click.option("--config", type=click.Path(exists=True, dir_okay=False),
+              help="Config file whose `rules:` directories to include (default: nearest).")
+def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...],
+                  config: str | None) -> None:
     """List the rules: id, severity, tags and title."""
     from netlint.registry import load_rules, select_rules
 
-    rules = select_rules(load_rules(rules_dirs), _split(select), [])
+    rules = select_rules(load_rules(_rule_dirs(config, rules_dirs)), _split(select), [])
     rows = sorted(rules.values(), key=lambda r: (r.target, r.id))
     if fmt == "json":
         import json
@@ -182,17 +191,19 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
         ], indent=2))
         return
     if fmt == "markdown":
-        from netlint.docs import rules_markdown
+        from netlint.docs import rules_reference_markdown
 
-        click.echo(rules_markdown(rows), nl=False)
+        click.echo(rules_reference_markdown(rows), nl=False)
         return
     from rich.table import Table
 
     from netlint.reporters.text import make_console
 
     table = Table(title=f"netlint rules ({len(rows)})", show_lines=False)
-    for col in ("id", "severity", "tags", "title"):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("tags")
+    table.add_column("title")
     for r in rows:
         table.add_row(r.id, r.severity.value, ", ".join(r.tags), r.title)
     make_console(sys.stdout).print(table)
@@ -201,15 +212,37 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 @main.command()
 @click.argument("rule_id")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
-def explain(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
+@click.option("--config", type=click.Path(exists=True, dir_okay=False),
+              help="Config file whose `rules:` directories to include (default: nearest).")
+def explain(rule_id: str, rules_dirs: tuple[str, ...], config: str | None) -> None:
     """Show a rule's documentation: what, why, example, what to use instead."""
     from netlint.errors import UsageError
     from netlint.registry import load_rules
     from netlint.reporters.common import rule_help_text
 
-    rules = load_rules(rules_dirs)
+    rules = load_rules(_rule_dirs(config, rules_dirs))
     rule = rules.get(rule_id)
     if rule is None:
         raise UsageError(f"unknown rule '{rule_id}' (see `netlint rules`)")
     click.echo(f"{rule.id} ({rule.severity.value}; tags: {', '.join(rule.tags)})")
     click.echo(rule_help_text(rule))
+
+
+@main.command("new-rule")
+@click.argument("rule_id")
+@click.option("--target", type=click.Choice(["kubernetes", "compose", "envoy", "any"]),
+              default="kubernetes", show_default=True, help="What the rule reads.")
+@click.option("--dir", "rules_dir", default=".netlint/rules", show_default=True,
+              type=click.Path(file_okay=False), help="Rule directory to write the rule to.")
+@click.option("--fixtures", "fixtures_dir", default=".netlint/rule-tests", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Where to write <id>/pass and <id>/fail example files.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str, force: bool) -> None:
+    """Scaffold a declarative rule file plus pass/fail fixtures."""
+    from netlint.scaffold import new_rule as scaffold
+
+    written = scaffold(rule_id, target, rules_dir, fixtures_dir, force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"try: netlint scan {written[2].parent} --rules {rules_dir} --select {rule_id}")

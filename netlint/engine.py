@@ -63,6 +63,10 @@ class _Loaded:
     sources: list[Source] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # documents of no known kind, kept only for rules that read them (declarative rules
+    # with `target: any`), and the files counted as skipped when loaded
+    unclassified: list[Document] = field(default_factory=list)
+    skipped: set[str] = field(default_factory=set)
 
 
 class Engine:
@@ -74,6 +78,11 @@ class Engine:
         self.all_rules = dict(all_rules)
         self.rules = select_rules(self.all_rules, options.select, options.ignore)
         self.shared: dict[str, Any] = {}
+        self.unclassified_rules = [
+            r for r in self.rules.values()
+            if r.target == "any" and r.template != "builtin"
+            and getattr(r.module, "READS_UNCLASSIFIED", False)
+        ]
 
     # --- loading ---------------------------------------------------------------------
 
@@ -109,6 +118,8 @@ class Engine:
                 recognised += 1
                 stats.documents[doc.kind] += 1
                 loaded.documents.append(doc)
+            elif self.unclassified_rules:
+                loaded.unclassified.append(doc)
             if doc.duplicates and doc.kind is not None:
                 for dup in doc.duplicates:
                     src, kl, kc, kel, kec = dup.duplicate[:5]
@@ -126,6 +137,7 @@ class Engine:
             ))
         elif recognised == 0:
             stats.files_skipped += 1
+            loaded.skipped.add(source.path)
 
     # --- checking --------------------------------------------------------------------
 
@@ -159,6 +171,8 @@ class Engine:
         for doc in loaded.documents:
             for rule in doc_rules.get(doc.kind or "", ()):
                 findings.extend(self._run(rule, contexts[rule.id], doc))
+        if loaded.unclassified:
+            self._check_unclassified(loaded, stats, contexts, findings)
         if project_rules:
             project = Project(loaded.documents)
             for rule in project_rules:
@@ -174,6 +188,20 @@ class Engine:
             if f.rule_id in self.all_rules:
                 reported.setdefault(f.rule_id, self.all_rules[f.rule_id])
         return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed)
+
+    def _check_unclassified(self, loaded: _Loaded, stats: ScanStats,
+                            contexts: Mapping[str, RuleContext], findings: list[Finding]) -> None:
+        """Plain YAML documents, for rules that declare READS_UNCLASSIFIED.  A rule marks a
+        document it recognised with ``doc.cache["matched"]``: it then counts as a checked
+        "yaml" document and its file is no longer reported as skipped."""
+        matched: set[str] = set()
+        for doc in loaded.unclassified:
+            for rule in self.unclassified_rules:
+                findings.extend(self._run(rule, contexts[rule.id], doc))
+            if doc.cache.get("matched"):
+                stats.documents["yaml"] += 1
+                matched.add(doc.source.path)
+        stats.files_skipped -= len(matched & loaded.skipped)
 
     def _drop_same_defects(self, findings: list[Finding]) -> list[Finding]:
         """Report a defect once when two selected rules describe it (non-root vs PSS)."""

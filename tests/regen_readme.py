@@ -1,4 +1,4 @@
-"""Regenerate the README's rule tables (all rules; PSS): ``python -m tests.regen_readme``."""
+"""Regenerate the README's rule tables and docs/rules.md: ``python -m tests.regen_readme``."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from netlint.docs import (
     README_END,
     pss_markdown,
     rules_markdown,
+    rules_reference_markdown,
 )
 from netlint.registry import load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+RULES_MD = README.parent / "docs" / "rules.md"
 
 
 def main() -> None:
@@ -26,6 +28,8 @@ def main() -> None:
         end = text.index(end_marker)
         text = text[:start] + "\n" + table + text[end:]
     README.write_text(text)
+    RULES_MD.parent.mkdir(exist_ok=True)
+    RULES_MD.write_text(rules_reference_markdown(rules))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ from netlint.engine import ScanResult
 from netlint.findings import Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
-_KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy"}
+_KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
+               "yaml": "other YAML"}
 
 
 def _plural(n: int, word: str) -> str:
