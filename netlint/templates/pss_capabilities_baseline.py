@@ -22,7 +22,7 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
         if not isinstance(added, list):
             continue
         for i, cap in enumerate(added):
-            if cap not in allowed:
+            if not (isinstance(cap, str) and cap in allowed):
                 yield Violation(
                     (*c.path, "securityContext", "capabilities", "add", i),
                     f"{pod.obj.label}: {c.described} adds capability {cap!r}, which the "

@@ -42,7 +42,7 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
         added = caps.get("add")
         if isinstance(added, list):
             for i, cap in enumerate(added):
-                if cap not in allowed:
+                if not (isinstance(cap, str) and cap in allowed):
                     yield Violation((*base, "add", i),
                                     f"{pod.obj.label}: {c.described} adds capability "
                                     f"{cap!r}; the restricted level allows only "

@@ -25,7 +25,7 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
         if not isinstance(vol, Mapping):
             continue
         for key, value in vol.items():
-            if key == "name" or value is None or key in allowed:
+            if key == "name" or value is None or (isinstance(key, str) and key in allowed):
                 continue
             yield Violation((*pod.spec_path, "volumes", i, key),
                             f"{pod.obj.label}: volume '{vol.get('name', i)}' is of type "

@@ -34,7 +34,7 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
         if not isinstance(opts, Mapping):
             continue
         kind = opts.get("type")
-        if kind is not None and kind not in types:
+        if kind is not None and not (isinstance(kind, str) and kind in types):
             yield Violation((*path, "seLinuxOptions", "type"),
                             f"{pod.obj.label}: {who} sets SELinux type {kind!r}")
         for field in ("user", "role"):

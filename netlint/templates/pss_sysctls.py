@@ -32,7 +32,7 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
     allowed = allowed_sysctls(params, version)
     for i, entry in enumerate(sysctls):
         name = entry.get("name") if isinstance(entry, Mapping) else None
-        if name not in allowed:
+        if not (isinstance(name, str) and name in allowed):
             path = (*sc_path(pod), "sysctls", i)
             yield Violation((*path, "name") if isinstance(entry, Mapping) and "name" in entry
                             else path,
