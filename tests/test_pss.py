@@ -57,6 +57,10 @@ def test_upstream_fixture_through_the_cli_as_sarif(shared_dir: Path) -> None:
                                        "--pss-version", version, "--format", "sarif"])
     assert result.exit_code == 1, result.output
     sarif = json.loads(result.output)
+    import jsonschema
+
+    official = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(official).validate(sarif)
     assert sarif["runs"][0]["results"]
     assert all(r["ruleId"].startswith("pss-") for r in sarif["runs"][0]["results"])
     passing = next(p for (lv, _v, e), p in cases.items() if lv == "baseline" and e == "pass")
