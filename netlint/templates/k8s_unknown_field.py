@@ -3,10 +3,15 @@
 The API server silently drops a field it does not know (``runAsNonroot``), so a typo turns
 a security control off without any error.  The schemas are the strict (no additional
 properties) OpenAPI-derived JSON schemas bundled with the ``kubernetes-validate`` package
-(``kubernetes-json-schema/v<version>-local-strict/_definitions.json``).  One validator for
-``io.k8s.api.core.v1.PodSpec`` is built per schema version and reused for every pod and pod
-template of every workload kind; ``kubernetes_validate``, ``jsonschema`` and
-``referencing`` are imported only when this rule runs.
+(``kubernetes-json-schema/v<version>-local-strict/_definitions.json``).
+
+Only two questions are asked (is this key known, has this value the right JSON type), and
+the schemas reachable from ``io.k8s.api.core.v1.PodSpec`` use only ``$ref``, ``type``,
+``properties``, ``additionalProperties``, ``items`` and ``oneOf``, so a small walker over
+the definitions answers them; it is much faster to start than a general JSON Schema
+validator (no ``jsonschema``/``referencing`` import, no registry).  The definitions are
+loaded once per schema version (cached for the process) and shared by every pod and pod
+template of every workload kind; the package itself is never imported, only located.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from netlint.loaders.kubernetes import pod_specs
@@ -33,14 +39,18 @@ PARAMS_SCHEMA: dict[str, Any] = {
         },
     },
 }
-POD_SPEC_REF = "https://kubernetes.io/api/_definitions.json#/$defs/io.k8s.api.core.v1.PodSpec"
+POD_SPEC = "io.k8s.api.core.v1.PodSpec"
 _DIR = re.compile(r"^v1\.(\d+)\.\d+-local-strict$")
 
 
-def _schema_root() -> Any:
-    from importlib import resources
+@cache
+def _schema_root() -> Path:
+    from importlib.util import find_spec
 
-    return resources.files("kubernetes_validate").joinpath("kubernetes-json-schema")
+    spec = find_spec("kubernetes_validate")  # locates the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the kubernetes-validate package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "kubernetes-json-schema"
 
 
 @cache
@@ -66,15 +76,72 @@ def pick_version(wanted: str) -> str:
 
 
 @cache
-def pod_spec_validator(schema_dir: str) -> Any:
-    """One Draft 2020-12 validator for PodSpec per schema version (cached for the process)."""
-    import jsonschema
-    from referencing import Registry, Resource
+def definitions(schema_dir: str) -> dict[str, Any]:
+    """The ``$defs`` of one schema version (read once per process)."""
+    text = (_schema_root() / schema_dir / "_definitions.json").read_text(encoding="utf-8")
+    return json.loads(text)["$defs"]  # type: ignore[no-any-return]
 
-    text = _schema_root().joinpath(schema_dir, "_definitions.json").read_text(encoding="utf-8")
-    definitions = Resource.from_contents(json.loads(text))
-    registry: Registry[Any] = definitions @ Registry()
-    return jsonschema.Draft202012Validator({"$ref": POD_SPEC_REF}, registry=registry)
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
+    "integer": (int,), "number": (int, float), "null": (type(None),),
+}
+
+
+def _is(value: Any, kind: str) -> bool:
+    if kind in ("integer", "number") and isinstance(value, bool):
+        return False
+    if kind == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _JSON_TYPES.get(kind, (object,)))
+
+
+class Problem:
+    """An unknown key (``expected`` is None) or a value of the wrong type."""
+
+    __slots__ = ("expected", "key", "known", "path", "value")
+
+    def __init__(self, path: tuple[Any, ...], key: Any = None, known: list[str] | None = None,
+                 expected: list[str] | None = None, value: Any = None) -> None:
+        self.path, self.key, self.known = path, key, known or []
+        self.expected, self.value = expected, value
+
+
+def walk(defs: Mapping[str, Any], schema: Mapping[str, Any], value: Any,
+         path: tuple[Any, ...]) -> Iterator[Problem]:
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        schema = defs.get(ref.rsplit("/", 1)[-1], {})
+    branches = schema.get("oneOf")
+    if isinstance(branches, list):
+        kinds = [t for b in branches for t in _types(b)]
+        if kinds and not any(_is(value, t) for t in kinds):
+            yield Problem(path, expected=kinds, value=value)
+        return
+    kinds = _types(schema)
+    if kinds and not any(_is(value, t) for t in kinds):
+        yield Problem(path, expected=kinds, value=value)
+        return
+    if isinstance(value, dict):
+        props = schema.get("properties") or {}
+        extra = schema.get("additionalProperties", True)
+        for key, sub in value.items():
+            if key in props:
+                yield from walk(defs, props[key], sub, (*path, key))
+            elif extra is False:
+                yield Problem((*path, key), key=key, known=list(props))
+            elif isinstance(extra, dict):
+                yield from walk(defs, extra, sub, (*path, key))
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            yield from walk(defs, schema["items"], item, (*path, i))
+
+
+def _types(schema: Mapping[str, Any]) -> list[str]:
+    kinds = schema.get("type")
+    if isinstance(kinds, str):
+        return [kinds]
+    return [k for k in kinds if isinstance(k, str)] if isinstance(kinds, list) else []
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -100,41 +167,27 @@ def _found(value: Any) -> str:
     return f"{kind} {shown}"
 
 
-def _errors(error: Any) -> Iterator[Any]:
-    """The leaf errors: a failed ``$ref``/``allOf`` keeps its causes in ``context``."""
-    if error.context and error.validator not in ("oneOf", "anyOf"):
-        for sub in error.context:
-            yield from _errors(sub)
-    else:
-        yield error
-
-
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     pods = pod_specs(doc)
     if not pods:
         return
-    validator = pod_spec_validator(pick_version(params.get("kubernetes-version", "latest")))
+    defs = definitions(pick_version(params.get("kubernetes-version", "latest")))
+    pod_spec = defs[POD_SPEC]
     for pod in pods:
         spec_in_object = pod.spec_path[len(pod.obj.path):]  # spec.template.spec, ...
-        for top in validator.iter_errors(pod.spec):
-            for err in _errors(top):
-                rel = tuple(err.absolute_path)
-                where = _dotted((*spec_in_object, *rel))
-                if err.validator == "additionalProperties" and isinstance(err.instance, Mapping):
-                    known = list(err.schema.get("properties", {}))
-                    for key in err.instance:
-                        if key in known:
-                            continue
-                        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.75)
-                        hint = f"; did you mean '{close[0]}'?" if close else ""
-                        yield Violation((*pod.spec_path, *rel, key),
-                                        f"{pod.obj.label}: unknown field '{key}' in {where}"
-                                        f"{hint} (the API server drops it)")
-                elif err.validator == "type":
-                    wanted = err.validator_value
-                    names = wanted if isinstance(wanted, list) else [wanted]
-                    expected = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in names
-                                           if t != "null")
-                    yield Violation((*pod.spec_path, *rel),
-                                    f"{pod.obj.label}: {where} should be {expected}, found "
-                                    f"{_found(err.instance)}")
+        for problem in walk(defs, pod_spec, pod.spec, ()):
+            if problem.expected is None:
+                where = _dotted((*spec_in_object, *problem.path[:-1]))
+                key = problem.key
+                close = difflib.get_close_matches(str(key), problem.known, n=1, cutoff=0.75)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                yield Violation((*pod.spec_path, *problem.path),
+                                f"{pod.obj.label}: unknown field '{key}' in {where}{hint} "
+                                "(the API server drops it)")
+            else:
+                where = _dotted((*spec_in_object, *problem.path))
+                expected = " or ".join(_TYPE_NAMES.get(t, t) for t in problem.expected
+                                       if t != "null")
+                yield Violation((*pod.spec_path, *problem.path),
+                                f"{pod.obj.label}: {where} should be {expected}, found "
+                                f"{_found(problem.value)}")
