@@ -60,12 +60,15 @@ def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str
 
 
 def sensitive(source: str, paths: list[str]) -> str | None:
-    """The sensitive path ``source`` is or lies under (``/`` only matches itself)."""
+    """The sensitive path ``source`` is, lies under, or contains (mounting ``/var/run``
+    exposes ``/var/run/docker.sock``); ``/`` itself only matches ``/``."""
     norm = "/" + source.strip().strip("/") if source.startswith("/") else ""
     if not norm:
         return None
     for p in paths:
         if norm == p or (p != "/" and norm.startswith(p.rstrip("/") + "/")):
+            return p
+        if norm != "/" and p.startswith(norm + "/"):
             return p
     return None
 
@@ -97,5 +100,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             for path, source in _bind_sources(svc):
                 hit = sensitive(source, list(params.get("paths", ())))
                 if hit is not None:
+                    root = source.rstrip("/")
+                    inside = f", which holds {hit}" if root and hit.startswith(root + "/") else ""
                     yield Violation((*base, *path),
-                                    f"service '{name}' bind-mounts the host path {source}")
+                                    f"service '{name}' bind-mounts the host path {source}"
+                                    f"{inside}")
