@@ -91,6 +91,9 @@ def build_options(
               "(default: default).")
 @click.option("--include-suppressed", is_flag=True, default=None,
               help="Report suppressed findings too (marked as such).")
+@click.option("--compose-ignore-env", is_flag=True, default=None,
+              help="Compose: interpolate ${VAR} only from .env files, not from the "
+              "environment (reproducible CI).")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no Kubernetes, Compose "
               "or Envoy document was found.")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
@@ -98,7 +101,8 @@ def build_options(
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
-         namespace: str | None, include_suppressed: bool | None, allow_empty: bool,
+         namespace: str | None, include_suppressed: bool | None,
+         compose_ignore_env: bool | None, allow_empty: bool,
          quiet: bool, statistics: bool) -> None:
     """Scan files and directories (or - for stdin)."""
     from netlint.engine import Engine
@@ -108,6 +112,7 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
+        "compose_ignore_env": compose_ignore_env,
     })
     parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
     result = Engine(options).scan(paths)

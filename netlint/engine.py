@@ -150,7 +150,25 @@ class Engine:
                                                  problem))
         return self.check(loaded, stats)
 
+    def assemble_compose(self, loaded: _Loaded) -> None:
+        """Replace the Compose documents by one merged document per Compose project
+        (base + override files, includes, extends, interpolation); see loaders/compose.py."""
+        if not any(d.kind == "compose" and not d.cache.get("compose_assembled")
+                   for d in loaded.documents):
+            return
+        from netlint.loaders.compose import assemble_projects
+
+        done = assemble_projects(loaded.documents, self.options.compose_ignore_env,
+                                 self.options.max_file_size)
+        loaded.documents = done.documents
+        known = {s.path for s in loaded.sources}
+        loaded.sources.extend(s for s in done.sources if s.path not in known)
+        for path, message in done.errors:
+            loaded.findings.append(self._finding("internal-error", path, Span(1, 1, 1, 1),
+                                                 message + "; please report this"))
+
     def check(self, loaded: _Loaded, stats: ScanStats) -> ScanResult:
+        self.assemble_compose(loaded)
         findings = list(loaded.findings)
         doc_rules: dict[str, list[Rule]] = {kind: [] for kind in KINDS}
         project_rules: list[Rule] = []

@@ -187,3 +187,17 @@ def test_readme_pss_table_is_generated_from_the_rule_files() -> None:
         "README PSS table is stale: run `python -m tests.regen_readme` and commit the result"
     )
     assert all(f"`{rid}`" in current for rid in PSS_RULES)
+
+
+def test_compose_socket_and_capabilities_are_reported_once(tmp_path: Path) -> None:
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  app:\n    image: app:1\n    cap_add: [SYS_ADMIN]\n"
+                       "    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n"
+                       "        target: /var/run/docker.sock\n")
+    ids = _ids([str(compose)])
+    assert ids.count("compose-sensitive-host-mount") == 1
+    assert ids.count("compose-cap-add-beyond-baseline") == 1
+    assert "compose-docker-socket-mount" not in ids and "compose-dangerous-cap-add" not in ids
+    # without the PSS rules, the general Compose rules report them
+    ids = _ids([str(compose)], ignore=["pss-baseline"])
+    assert "compose-docker-socket-mount" in ids and "compose-dangerous-cap-add" in ids

@@ -7,11 +7,12 @@ mounts of sensitive host paths (short ``SRC:DST[:MODE]`` and long ``type: bind``
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from netlint.loaders.compose import compose_services, is_unresolved, parse_mount, truthy
 from netlint.templates.base import RuleContext, Violation
-from netlint.templates.compose_runs_as_root import services
 from netlint.yamlnodes import Document
 
 TARGETS = ("compose",)
@@ -46,23 +47,22 @@ def _security_opts(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], st
 
 
 def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Bind mounts (short or long syntax) by their ``volumes`` index, as the Compose loader
+    parses them; sources that depend on an unset variable are left out."""
     volumes = svc.get("volumes")
     if not isinstance(volumes, list):
         return
-    for i, vol in enumerate(volumes):
-        if isinstance(vol, str):
-            source = vol.split(":", 1)[0] if ":" in vol else ""
-            yield ("volumes", i), source
-        elif isinstance(vol, Mapping) and vol.get("type", "volume") == "bind":
-            long_source = vol.get("source")
-            if isinstance(long_source, str):
-                yield ("volumes", i, "source"), long_source
+    for i, item in enumerate(volumes):
+        mount = parse_mount(item)
+        if (mount is not None and mount.type == "bind" and mount.source
+                and not is_unresolved(mount.source)):
+            yield ("volumes", i), mount.source
 
 
 def sensitive(source: str, paths: list[str]) -> str | None:
     """The sensitive path ``source`` is, lies under, or contains (mounting ``/var/run``
     exposes ``/var/run/docker.sock``); ``/`` itself only matches ``/``."""
-    norm = "/" + source.strip().strip("/") if source.startswith("/") else ""
+    norm = posixpath.normpath(source.strip()) if source.startswith("/") else ""
     if not norm:
         return None
     for p in paths:
@@ -75,9 +75,8 @@ def sensitive(source: str, paths: list[str]) -> str | None:
 
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     control = params["control"]
-    for name, svc in services(doc):
-        base = ("services", name)
-        if control == "privileged" and svc.get("privileged") is True:
+    for name, svc, base in compose_services(doc):
+        if control == "privileged" and truthy(svc.get("privileged")):
             yield Violation((*base, "privileged"), f"service '{name}' sets privileged: true")
         elif control in _NAMESPACE_KEY:
             key = _NAMESPACE_KEY[control]
@@ -86,7 +85,7 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
         elif control == "cap-add" and isinstance(svc.get("cap_add"), list):
             allowed = frozenset(params.get("allowed", ()))
             for i, cap in enumerate(svc["cap_add"]):
-                if _capability(cap) not in allowed:
+                if not is_unresolved(cap) and _capability(cap) not in allowed:
                     yield Violation((*base, "cap_add", i),
                                     f"service '{name}' adds capability {cap}, beyond the "
                                     "Pod Security Standards baseline set")
