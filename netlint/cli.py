@@ -90,7 +90,8 @@ def _rule_options(func: Any) -> Any:
                      help="Directory of extra rule files (repeatable)."),
         click.option("--pss-version", default=None, help="Pod Security Standards version: "
                      "v1.N or latest."),
-        click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
+        click.option("--pss-level",
+                     type=click.Choice(["auto", "baseline", "restricted", "namespace"]),
                      default=None, help="PSS level, or 'namespace' to follow namespace "
                      "labels."),
         click.option("--namespace", default=None, help="Namespace of objects that name none "
