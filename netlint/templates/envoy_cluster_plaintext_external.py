@@ -49,6 +49,6 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 continue
             yield Violation(
                 ep.address.path,
-                f"{cluster.label} connects to {host}:{port} in plaintext ({reason}) with no "
+                f"{cluster.label} connects to {ep.address.display} in plaintext ({reason}) with no "
                 "UpstreamTlsContext transport socket",
             )

@@ -30,6 +30,9 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 _ERROR = re.compile(r"error initializing configuration '[^']*': (.*)")
 _MAX_MESSAGE = 600
+# offsets into Envoy's internal JSON rendering of the YAML: meaningless to a reader, and
+# not stable from run to run
+_OFFSET = re.compile(r",? *near \d+:\d+ \(offset \d+\)")
 
 
 def is_bootstrap(doc: Document) -> bool:
@@ -54,7 +57,7 @@ def validate(envoy: str, path: str, timeout: float) -> str | None:
     out = proc.stderr + proc.stdout
     match = _ERROR.search(out)
     text = match.group(1) if match else (out.strip().splitlines() or ["(no message)"])[-1]
-    return text.strip()[:_MAX_MESSAGE]
+    return _OFFSET.sub("", " ".join(text.split()))[:_MAX_MESSAGE]
 
 
 def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
@@ -72,7 +75,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
     items = list(by_source.values())
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
         verdicts = list(pool.map(lambda item: validate(envoy, item[0].path, timeout), items))
-    for (_source, doc), verdict in zip(items, verdicts):
+    for (_source, doc), verdict in zip(items, verdicts, strict=True):
         if verdict is not None:
             yield Violation((), f"Envoy rejects this configuration: {verdict}", doc=doc,
                             context="envoy-config-rejected")

@@ -63,6 +63,6 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 map(str, plain)) + (" accepts" if len(plain) == 1 else " accept")
         yield Violation(
             (*addr.path, "address"),
-            f"{listener.label} listens on {addr.host}:{addr.port} and {which} plaintext: no "
+            f"{listener.label} listens on {addr.display} and {which} plaintext: no "
             "DownstreamTlsContext transport socket",
         )

@@ -41,6 +41,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             for i, setting in enumerate(ports if isinstance(ports, list) else []):
                 ptls = setting.get("tls") if isinstance(setting, Mapping) else None
                 if isinstance(ptls, Mapping) and ptls.get("mode") == "DISABLE":
+                    port = setting.get("port")
+                    number = port.get("number", "?") if isinstance(port, Mapping) else "?"
                     yield Violation((*path, "portLevelSettings", i, "tls", "mode"),
-                                    f"{obj.label}: traffic to '{host}' on a port is sent in "
-                                    "plaintext (tls.mode: DISABLE)")
+                                    f"{obj.label}: traffic to '{host}' port {number} is sent "
+                                    "in plaintext (tls.mode: DISABLE)")

@@ -25,7 +25,7 @@ def _covered(host: str, tls_hosts: set[str]) -> bool:
     if host in tls_hosts:
         return True
     # a wildcard certificate entry covers one label
-    head, _, rest = host.partition(".")
+    _head, _, rest = host.partition(".")
     return bool(rest) and f"*.{rest}" in tls_hosts
 
 
@@ -46,7 +46,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
         for entry in tls if isinstance(tls, list) else []:
             hosts = entry.get("hosts") if isinstance(entry, Mapping) else None
             tls_hosts.update(str(h) for h in hosts or [] if isinstance(hosts, list))
-        rules = spec.get("rules") if isinstance(spec.get("rules"), list) else []
+        rules = spec.get("rules")
+        rules = rules if isinstance(rules, list) else []
         reported = False
         for i, rule in enumerate(rules):
             host = rule.get("host") if isinstance(rule, Mapping) else None

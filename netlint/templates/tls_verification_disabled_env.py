@@ -63,8 +63,8 @@ def _k8s(doc: Document, rules: list[tuple[re.Pattern[str], set[str]]]
                 if _hit(name, item["value"], rules):
                     yield Violation((*c.path, "env", i),
                                     f"{pod.obj.label}: {c.described} sets {name}="
-                                    f"{_text(item['value'])!r}, which turns TLS certificate "
-                                    "verification off")
+                                    f"{_text(item['value'])!r}, which turns TLS or its "
+                                    "certificate verification off")
 
 
 def _compose(doc: Document, rules: list[tuple[re.Pattern[str], set[str]]]
@@ -84,7 +84,7 @@ def _compose(doc: Document, rules: list[tuple[re.Pattern[str], set[str]]]
         for path, name, value in entries:
             if _hit(name, value, rules):
                 yield Violation(path, f"service '{svc_name}' sets {name}={_text(value)!r}, "
-                                      "which turns TLS certificate verification off")
+                                      "which turns TLS or its certificate verification off")
 
 
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
