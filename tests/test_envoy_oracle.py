@@ -3,7 +3,8 @@
 
 Fixtures that reference certificates use ``certs/server.crt``, ``certs/server.key``,
 ``certs/ca.crt`` and the SDS file ``certs/rootca-sds.yaml``; they are generated with
-``openssl`` at test time (nothing secret is committed) and Envoy runs with the directory holding ``certs/`` as its working directory.
+``openssl`` at test time (nothing secret is committed) and Envoy runs with the directory
+holding ``certs/`` as its working directory.
 xDS resource files (``resources:``) are wrapped into a bootstrap's ``static_resources``.
 Files are validated in parallel; the whole run takes a few seconds.
 """

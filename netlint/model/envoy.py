@@ -66,7 +66,7 @@ class Address:
     @property
     def display(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
+        return f"{host}:{self.port if self.port is not None else '?'}"
 
     @property
     def loopback(self) -> bool:
@@ -81,6 +81,26 @@ def is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Top-level domains that mark a dotted name as an internet host; "svc.namespace" (Kubernetes)
+# and "service.consul"-style names are internal.  Rules take their own list as a param.
+PUBLIC_TLDS = (
+    "com", "net", "org", "io", "dev", "app", "cloud", "co", "ai", "me", "info", "biz", "xyz",
+    "tech", "sh", "us", "uk", "de", "fr", "eu", "nl", "ch", "se", "no", "es", "it", "pl",
+    "jp", "cn", "in", "ru", "br", "au", "ca", "gov", "edu", "tv", "ly", "gg", "so", "to",
+)
+
+
+def is_external_host(host: str, public_tlds: tuple[str, ...] | frozenset[str] = PUBLIC_TLDS
+                     ) -> bool:
+    """A public IP address, or a DNS name under a public top-level domain."""
+    if not host or is_loopback(host):
+        return False
+    if is_ip(host):
+        return ipaddress.ip_address(host).is_global
+    name = host.rstrip(".").lower()
+    return "." in name and name.rsplit(".", 1)[-1] in public_tlds
 
 
 def is_loopback(host: str) -> bool:
@@ -197,6 +217,28 @@ class EnvoyConfig:
                     for f in hcm.http_filters:
                         yield listener, chain, hcm, f
 
+    def tunnel_clusters(self) -> set[str]:
+        """Clusters that receive a client's byte stream as is: TCP proxies in chains that do
+        not terminate TLS (TLS passthrough) and HTTP CONNECT / upgrade routes.  Whatever
+        encryption the client uses reaches the upstream unchanged."""
+        out: set[str] = set()
+        for lst in self.listeners:
+            for chain in lst.filter_chains:
+                for f in chain.filters:
+                    if chain.tls is None and f.is_(TCP_PROXY, "envoy.extensions.filters."
+                                                  "network.tcp_proxy"):
+                        out.update(_route_clusters(f.config))
+                for hcm in chain.http_managers():
+                    for vh in as_list(hcm.route_config.get("virtual_hosts")):
+                        for r in as_list(as_map(vh).get("routes")):
+                            route = as_map(as_map(r).get("route"))
+                            if "connect_matcher" in as_map(as_map(r).get("match")) or any(
+                                as_map(u).get("upgrade_type") == "CONNECT"
+                                for u in as_list(route.get("upgrade_configs"))
+                            ):
+                                out.update(_route_clusters(route))
+        return out
+
     def tls_contexts(self) -> Iterator[tuple[str, Typed]]:
         """(who, context) for every TLS transport socket: listeners' and clusters'."""
         for listener in self.listeners:
@@ -206,6 +248,15 @@ class EnvoyConfig:
         for cluster in self.clusters:
             for t in cluster.upstream_tls():
                 yield cluster.label, t
+
+
+def _route_clusters(action: Mapping[str, Any]) -> set[str]:
+    """Cluster names of a route action or TCP proxy (cluster or weighted_clusters)."""
+    names = {str(action["cluster"])} if isinstance(action.get("cluster"), str) else set()
+    for c in as_list(as_map(action.get("weighted_clusters")).get("clusters")):
+        if isinstance(as_map(c).get("name"), str):
+            names.add(c["name"])
+    return names
 
 
 def _typed(value: Any, path: Path) -> Typed | None:

@@ -18,8 +18,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
     if cfg.admin is None:
         return
     addr = socket_address(cfg.admin.get("address"), (*cfg.admin_path, "address"))
-    if addr is None or addr.loopback:
-        return
+    if addr is None or addr.loopback or not addr.host:
+        return  # an empty address is a partial config (merged elsewhere), not 0.0.0.0
     yield Violation(
         (*addr.path, "address"),
         f"admin interface listens on {addr.display}; anyone who "

@@ -1,11 +1,15 @@
-"""Upstream TLS to host names without SNI (``sni`` or ``auto_sni``)."""
+"""Upstream TLS to internet host names without SNI (``sni`` or ``auto_sni``).
+
+Clusters without static endpoints (dynamic forward proxy, EDS) are checked too: their hosts
+are not known in advance.  IP addresses and internal names are skipped.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from netlint.model.envoy import Cluster, as_map, envoy_config, is_ip
+from netlint.model.envoy import Cluster, as_map, envoy_config, is_external_host, is_ip
 from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document
 
@@ -26,8 +30,8 @@ def _auto_sni(cluster: Cluster) -> bool:
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     for cluster in envoy_config(doc).clusters:
         hosts = [e.address.host for e in cluster.endpoints if not e.address.pipe]
-        if hosts and all(is_ip(h) for h in hosts):
-            continue  # addressed by IP: there is no name to send
+        if hosts and not any(is_external_host(h) and not is_ip(h) for h in hosts):
+            continue  # IP addresses or in-cluster names: one certificate, no virtual hosting
         if _auto_sni(cluster):
             continue
         for tls in cluster.upstream_tls():
