@@ -11,8 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from netlint.cli import main
+from netlint.discovery import discover
+from netlint.engine import Engine, ScanStats
+from netlint.loaders.envoy import build_index
 from netlint.model.envoy import envoy_config
 from netlint.model.jwks import jwks_problem
+from netlint.options import ScanOptions
 from netlint.source import Source
 from netlint.yamlnodes import parse_documents
 from tests.helpers import scan
@@ -129,3 +133,20 @@ def test_envoy_validate_flag_reports_rejection() -> None:
                                     "envoy-config-rejected", str(case)])
     assert res.exit_code == 1
     assert "no such field: 'load_assignmnet'" in res.output
+
+
+def test_index_groups_a_bootstrap_with_its_lds_and_cds_files() -> None:
+    case = FIXTURES / "envoy-cluster-plaintext-external/pass/passthrough-lds-cds"
+    entries, _ = discover([str(case)])
+    loaded = Engine(ScanOptions()).load(entries, ScanStats())
+    index = build_index(loaded.documents)
+    names = {Path(d.source.path).name: d for d in loaded.documents}
+    assert {Path(d.source.path).name for d in index.related(names["cds.yaml"])} == {
+        "envoy.yaml", "lds.yaml", "cds.yaml"}
+    resolved = {(kind, ref): Path(doc.source.path).name if doc else None
+                for _b, _p, kind, ref, doc in index.references}
+    assert resolved == {("lds", "/etc/envoy/lds.yaml"): "lds.yaml",
+                        ("cds", "/etc/envoy/cds.yaml"): "cds.yaml"}
+    # a file outside any deployment is on its own
+    lone = _doc("resources: []")
+    assert index.related(lone) == [lone]

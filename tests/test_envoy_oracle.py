@@ -59,7 +59,20 @@ def _bootstrap_for(path: Path, tmp: Path) -> Path:
     """The file itself, or for an xDS resource file a bootstrap holding its resources."""
     text = path.read_text()
     data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    if not isinstance(data, dict) or "resources" not in data:
+    if not isinstance(data, dict):
+        return path
+    if "dynamic_resources" in data:
+        # LDS/CDS files of a directory case sit next to the bootstrap, whatever path the
+        # bootstrap names for the deployment
+        for kind in ("lds_config", "cds_config"):
+            pcs = data["dynamic_resources"].get(kind, {}).get("path_config_source")
+            if pcs:
+                pcs["path"] = str(path.parent / Path(pcs["path"]).name)
+                pcs.pop("watched_directory", None)
+        out = tmp / (path.relative_to(FIXTURES).as_posix().replace("/", "__") + ".json")
+        out.write_text(json.dumps(data))
+        return out
+    if "resources" not in data:
         return path
     static: dict[str, list[object]] = {"listeners": [], "clusters": []}
     for r in data["resources"]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from netlint.loaders.envoy import scan_index
 from netlint.model.envoy import PUBLIC_TLDS, envoy_config, is_external_host, is_loopback
-from netlint.templates.base import RuleContext, Violation
+from netlint.templates.base import Project, RuleContext, Violation
 from netlint.yamlnodes import Document
 
+SCOPE = "project"  # listeners in an LDS file may tunnel to the clusters of a CDS file
 TARGETS = ("envoy",)
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -26,12 +28,21 @@ PARAMS_SCHEMA: dict[str, Any] = {
 }
 
 
-def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
+                  ) -> Iterator[Violation]:
+    index = scan_index(ctx.shared, project.documents)
+    for doc in project.of_kind("envoy"):
+        tunnels: set[str] = set()
+        for cfg in index.related_configs(doc):
+            tunnels |= cfg.tunnel_clusters()
+        yield from check_document(doc, params, tunnels)
+
+
+def check_document(doc: Document, params: Mapping[str, Any], tunnels: set[str]
+                   ) -> Iterator[Violation]:
     tlds = frozenset(params.get("public_tlds", PUBLIC_TLDS))
     tls_ports = set(params.get("tls_ports", (443,)))
-    cfg = envoy_config(doc)
-    tunnels = cfg.tunnel_clusters()
-    for cluster in cfg.clusters:
+    for cluster in envoy_config(doc).clusters:
         if cluster.transport_sockets:
             continue  # TLS, or another transport the operator chose on purpose
         if cluster.name in tunnels:
@@ -48,6 +59,7 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 continue
             yield Violation(
                 ep.address.path,
-                f"{cluster.label} connects to {ep.address.display} in plaintext ({reason}) with no "
-                "UpstreamTlsContext transport socket",
+                f"{cluster.label} connects to {ep.address.display} in plaintext ({reason}) "
+                "with no UpstreamTlsContext transport socket",
+                doc=doc,
             )
