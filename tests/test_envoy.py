@@ -150,3 +150,14 @@ def test_index_groups_a_bootstrap_with_its_lds_and_cds_files() -> None:
     # a file outside any deployment is on its own
     lone = _doc("resources: []")
     assert index.related(lone) == [lone]
+
+
+def test_envoy_message_path() -> None:
+    from netlint.templates.envoy_config_rejected import message_path
+
+    msg = ("invalid JSON in envoy.config.bootstrap.v3.Bootstrap @ static_resources.listeners[2]"
+           ".filter_chains[0]: message envoy.config.listener.v3.FilterChain: no such field: "
+           "'filterz'")
+    assert message_path(msg) == ("static_resources", "listeners", 2, "filter_chains", 0,
+                                 "filterz")
+    assert message_path("Provider 'x' in jwt_authn config has invalid local jwks") == ()

@@ -18,7 +18,7 @@ from typing import Any
 
 from netlint.source import Source
 from netlint.templates.base import Project, RuleContext, Violation
-from netlint.yamlnodes import Document
+from netlint.yamlnodes import Document, Path
 
 SCOPE = "project"
 TARGETS = ("envoy",)
@@ -60,6 +60,26 @@ def validate(envoy: str, path: str, timeout: float) -> str | None:
     return _OFFSET.sub("", " ".join(text.split()))[:_MAX_MESSAGE]
 
 
+_AT = re.compile(r"@ ([A-Za-z0-9_.\[\]]+):")
+_NO_FIELD = re.compile(r"no such field: '([^']+)'")
+_STEP = re.compile(r"([A-Za-z0-9_]+)|\[(\d+)\]")
+
+
+def message_path(message: str) -> Path:
+    """The document path Envoy's message names (``@ static_resources.clusters[0]`` and
+    ``no such field: 'x'``), so the finding lands on the offending line; () if none."""
+    at = _AT.search(message)
+    if at is None:
+        return ()
+    steps: list[str | int] = [
+        name if name else int(index) for name, index in _STEP.findall(at.group(1))
+    ]
+    field = _NO_FIELD.search(message)
+    if field:
+        steps.append(field.group(1))
+    return tuple(steps)
+
+
 def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                   ) -> Iterator[Violation]:
     if not ctx.options.envoy_validate:
@@ -77,5 +97,5 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
         verdicts = list(pool.map(lambda item: validate(envoy, item[0].path, timeout), items))
     for (_source, doc), verdict in zip(items, verdicts, strict=True):
         if verdict is not None:
-            yield Violation((), f"Envoy rejects this configuration: {verdict}", doc=doc,
-                            context="envoy-config-rejected")
+            yield Violation(message_path(verdict), f"Envoy rejects this configuration: "
+                            f"{verdict}", doc=doc, context="envoy-config-rejected")
