@@ -472,18 +472,28 @@ def _matches_everything(match: Any) -> bool:
     return regex in (".*", "/.*", "^.*$")
 
 
-def authorizes_every_request(f: Typed) -> bool:
-    """Is this HTTP filter an authorization gate in front of every request?"""
+def routes_connect(route_config: Mapping[str, Any]) -> bool:
+    """Does a route match CONNECT requests (which no path matcher matches)?"""
+    return any(
+        "connect_matcher" in as_map(as_map(r).get("match"))
+        for vh in as_list(route_config.get("virtual_hosts"))
+        for r in as_list(as_map(vh).get("routes"))
+    )
+
+
+def authorizes_every_request(f: Typed, connect: bool = False) -> bool:
+    """Is this HTTP filter an authorization gate in front of every request?  ``connect``:
+    CONNECT requests are routed too, so a JWT rule must match them (``connect_matcher``)."""
     if f.is_(RBAC_FILTER, RBAC_TYPE):
         return "rules" in f.config or "matcher" in f.config
     if f.is_(EXT_AUTHZ_FILTER, EXT_AUTHZ_TYPE):
         return True
     if f.is_(JWT_FILTER, JWT_TYPE):
-        return any(
-            _matches_everything(as_map(r).get("match"))
-            and "requires" in as_map(r) and not jwt_requirement_weak(as_map(r)["requires"])
-            for r in as_list(f.config.get("rules"))
-        )
+        strict = [as_map(r) for r in as_list(f.config.get("rules"))
+                  if "requires" in as_map(r) and not jwt_requirement_weak(as_map(r)["requires"])]
+        paths = any(_matches_everything(r.get("match")) for r in strict)
+        tunnels = any("connect_matcher" in as_map(r.get("match")) for r in strict)
+        return paths and (tunnels or not connect)
     return False
 
 
