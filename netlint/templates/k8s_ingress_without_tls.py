@@ -22,7 +22,7 @@ GROUPS = frozenset({"networking.k8s.io", "extensions"})
 
 
 def _covered(host: str, tls_hosts: set[str]) -> bool:
-    if host in tls_hosts:
+    if host in tls_hosts or "*" in tls_hosts:
         return True
     # a wildcard certificate entry covers one label
     _head, _, rest = host.partition(".")
@@ -45,7 +45,11 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
         any_tls = isinstance(tls, list) and bool(tls)
         for entry in tls if isinstance(tls, list) else []:
             hosts = entry.get("hosts") if isinstance(entry, Mapping) else None
-            tls_hosts.update(str(h) for h in hosts or [] if isinstance(hosts, list))
+            if not hosts:
+                # no hosts: the controller's default (wildcard) certificate covers them all
+                tls_hosts.add("*")
+            elif isinstance(hosts, list):
+                tls_hosts.update(str(h) for h in hosts)
         rules = spec.get("rules")
         rules = rules if isinstance(rules, list) else []
         reported = False
