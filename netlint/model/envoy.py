@@ -450,6 +450,36 @@ def forward_proxies(cfg: EnvoyConfig) -> Iterator[tuple[Listener, HttpConnection
                         break
 
 
+SNI_DFP_FILTER = "envoy.filters.network.sni_dynamic_forward_proxy"
+SNI_DFP_TYPE = "envoy.extensions.filters.network.sni_dynamic_forward_proxy"
+NETWORK_AUTHZ = (("envoy.filters.network.rbac", "envoy.extensions.filters.network.rbac"),
+                 ("envoy.filters.network.ext_authz",
+                  "envoy.extensions.filters.network.ext_authz"))  # (rbac, ext_authz)
+
+
+def sni_forward_proxies(cfg: EnvoyConfig) -> Iterator[tuple[Listener, FilterChain, int]]:
+    """Filter chains with an SNI dynamic forward proxy network filter (and its index)."""
+    for listener in cfg.listeners:
+        for chain in listener.filter_chains:
+            for i, f in enumerate(chain.filters):
+                if f.is_(SNI_DFP_FILTER, SNI_DFP_TYPE):
+                    yield listener, chain, i
+                    break
+
+
+def sni_proxy_gated(chain: FilterChain, index: int) -> bool:
+    """Is an SNI forward proxy limited to named hosts or behind a network authz filter?"""
+    names = as_list(as_map(chain.value.get("filter_chain_match")).get("server_names"))
+    if names and not any(str(n) in ("*", "") for n in names):
+        return True  # only these server names reach the chain
+    for f in chain.filters[:index]:
+        if f.is_(*NETWORK_AUTHZ[1]):
+            return True
+        if f.is_(*NETWORK_AUTHZ[0]) and ("rules" in f.config or "matcher" in f.config):
+            return True
+    return False
+
+
 def jwt_requirement_weak(req: Any) -> bool:
     """Does a JwtRequirement let a request through without a valid token?"""
     req = as_map(req)

@@ -4,7 +4,9 @@ The HTTP filters run in order, so only an authorization filter placed before the
 forward proxy filter (and so before the router) gates the egress: ``ext_authz``, an
 enforcing ``rbac`` filter, or ``jwt_authn`` with a strict requirement on every path.  Path
 matchers never match CONNECT requests, so when the routes accept CONNECT the ``jwt_authn``
-rules must have a ``connect_matcher`` rule too.
+rules must have a ``connect_matcher`` rule too.  The TLS variant, the SNI dynamic forward
+proxy network filter, needs ``filter_chain_match.server_names`` or a network ``rbac`` /
+``ext_authz`` filter before it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from netlint.model.envoy import (
     envoy_config,
     forward_proxies,
     routes_connect,
+    sni_forward_proxies,
+    sni_proxy_gated,
 )
 from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document
@@ -39,4 +43,12 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             f"{listener.label}: dynamic forward proxy with no authorization filter "
             "(ext_authz, rbac, or jwt_authn required on every path) before it: an open "
             f"egress proxy to any host{gap}",
+        )
+    for listener, chain, index in sni_forward_proxies(envoy_config(doc)):
+        if sni_proxy_gated(chain, index):
+            continue
+        yield Violation(
+            chain.filters[index].path,
+            f"{listener.label}: SNI dynamic forward proxy with no server_names allow-list and "
+            "no network rbac or ext_authz filter before it: an open TLS egress proxy",
         )
