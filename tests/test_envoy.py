@@ -161,3 +161,52 @@ def test_envoy_message_path() -> None:
     assert message_path(msg) == ("static_resources", "listeners", 2, "filter_chains", 0,
                                  "filterz")
     assert message_path("Provider 'x' in jwt_authn config has invalid local jwks") == ()
+
+
+def _envoy_templates() -> list[object]:
+    from importlib import import_module
+
+    from netlint.registry import load_rules
+
+    return [(r, import_module(f"netlint.templates.{r.template.replace('-', '_')}"))
+            for r in load_rules().values() if r.target == "envoy"]
+
+
+def test_envoy_templates_never_raise_on_arbitrary_shapes() -> None:
+    """Every Envoy template on random values placed where Envoy objects are expected."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from netlint.loaders.envoy import build_index
+    from netlint.options import ScanOptions
+    from netlint.templates.base import Project, RuleContext
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
+                        st.sampled_from(["0.0.0.0", "/", "TLSv1_0", "envoy.filters.http.rbac",
+                                         "type.googleapis.com/envoy.config.listener.v3.Listener"]))
+    keys = st.sampled_from(["name", "typed_config", "@type", "filters", "filter_chains",
+                            "http_filters", "transport_socket", "address", "socket_address",
+                            "route_config", "virtual_hosts", "routes", "match", "providers",
+                            "rules", "requires", "local_jwks", "inline_string",
+                            "common_tls_context", "validation_context", "load_assignment",
+                            "endpoints", "lb_endpoints", "endpoint", "cluster", "admin"])
+    values = st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=4)), max_leaves=25)
+    templates = _envoy_templates()
+
+    @settings(max_examples=150, deadline=None)
+    @given(listeners=values, clusters=values, admin=values)
+    def run(listeners: object, clusters: object, admin: object) -> None:
+        text = json.dumps({"static_resources": {"listeners": listeners, "clusters": clusters},
+                           "admin": admin, "resources": [listeners]})
+        doc = _doc(text)
+        doc.kind = "envoy"
+        for rule, module in templates:
+            ctx = RuleContext(rule, ScanOptions(), {})  # type: ignore[arg-type]
+            if getattr(module, "SCOPE", "") == "project":
+                list(module.check_project(Project([doc]), rule.params, ctx))  # type: ignore[attr-defined]
+            else:
+                list(module.check(doc, rule.params, ctx))  # type: ignore[attr-defined]
+        build_index([doc])
+
+    run()
