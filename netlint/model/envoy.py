@@ -515,7 +515,12 @@ def authorizes_every_request(f: Typed, connect: bool = False) -> bool:
     """Is this HTTP filter an authorization gate in front of every request?  ``connect``:
     CONNECT requests are routed too, so a JWT rule must match them (``connect_matcher``)."""
     if f.is_(RBAC_FILTER, RBAC_TYPE):
-        return "rules" in f.config or "matcher" in f.config
+        if "matcher" in f.config:
+            return True  # a matcher tree: its decisions are not judged here
+        rules = as_map(f.config.get("rules"))
+        # ALLOW (the default) with policies admits only what they match; a DENY-only
+        # filter still lets everyone else through
+        return rules.get("action", "ALLOW") == "ALLOW" and bool(rules.get("policies"))
     if f.is_(EXT_AUTHZ_FILTER, EXT_AUTHZ_TYPE):
         return True
     if f.is_(JWT_FILTER, JWT_TYPE):
