@@ -2,9 +2,10 @@
 
 The HTTP filters run in order, so only an authorization filter placed before the dynamic
 forward proxy filter (and so before the router) gates the egress: ``ext_authz``, an
-``rbac`` filter with ALLOW policies (DENY-only lets everyone else through), or ``jwt_authn`` with a strict requirement on every path.  Path
-matchers never match CONNECT requests, so when the routes accept CONNECT the ``jwt_authn``
-rules must have a ``connect_matcher`` rule too.  The TLS variant, the SNI dynamic forward
+``rbac`` filter with ALLOW policies (DENY-only lets everyone else through), or
+``jwt_authn`` with a strict requirement on every path.  Path matchers never match CONNECT
+requests, so when the routes accept CONNECT the ``jwt_authn`` rules must have a
+``connect_matcher`` rule too.  The TLS variant, the SNI dynamic forward
 proxy network filter, needs ``filter_chain_match.server_names`` or a network ``rbac`` /
 ``ext_authz`` filter before it.
 """
