@@ -34,6 +34,7 @@ INVALID_ON_PURPOSE = {
     "envoy-deprecated-v2-api/fail/v2-fields.yaml": "v2 fields (config, tls_context)",
     "envoy-config-rejected/fail/unknown-field.yaml": "misspelled field",
     "envoy-config-rejected/fail/bad-jwks.yaml": "placeholder EC coordinates",
+    "envoy-config-rejected/fail/constraint.yaml": "empty admin address",
 }
 
 

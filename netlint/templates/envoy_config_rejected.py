@@ -56,10 +56,16 @@ def validate(envoy: str, path: str, timeout: float) -> str | None:
         return None
     out = proc.stderr + proc.stdout
     match = _ERROR.search(out)
-    text = match.group(1) if match else (out.strip().splitlines() or ["(no message)"])[-1]
+    text = match.group(1).strip() if match else ""
+    if not text or text.startswith("goo.gle/"):
+        # a proto dump follows; the reason is the line after it (": Proto constraint ...")
+        reasons = [line[2:] for line in out.splitlines() if line.startswith(": ")]
+        text = reasons[-1] if reasons else (out.strip().splitlines() or ["(no message)"])[-1]
+    text = _THREAD.sub("", text)
     return _OFFSET.sub("", " ".join(text.split()))[:_MAX_MESSAGE]
 
 
+_THREAD = re.compile(r"\s*thread=\d+\s*$")
 _AT = re.compile(r"@ ([A-Za-z0-9_.\[\]]+):")
 _NO_FIELD = re.compile(r"no such field: '([^']+)'")
 _STEP = re.compile(r"([A-Za-z0-9_]+)|\[(\d+)\]")
