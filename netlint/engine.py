@@ -8,9 +8,10 @@ Data flows one way: files -> documents (with positions) -> project -> rules -> f
 from __future__ import annotations
 
 import fnmatch
+import os
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,10 @@ class ScanResult:
     rules: dict[str, Rule]  # the rules that ran (for SARIF metadata and summaries)
     sources: dict[str, Source]
     suppressed: list[Finding] = field(default_factory=list)
+    # set when a baseline was applied (netlint/baseline.py): findings it hid, and its
+    # entries that matched nothing
+    baselined: int | None = None
+    baseline_stale: int | None = None
 
 
 @dataclass
@@ -63,6 +68,14 @@ class _Loaded:
     sources: list[Source] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # context files (``--context``): their documents join the project for cross-file rules,
+    # but nothing is reported in them
+    context_documents: list[Document] = field(default_factory=list)
+    context_paths: set[str] = field(default_factory=set)
+    # documents of no known kind, kept only for rules that read them (declarative rules
+    # with `target: any`), and the files counted as skipped when loaded
+    unclassified: list[Document] = field(default_factory=list)
+    skipped: set[str] = field(default_factory=set)
 
 
 class Engine:
@@ -74,6 +87,11 @@ class Engine:
         self.all_rules = dict(all_rules)
         self.rules = select_rules(self.all_rules, options.select, options.ignore)
         self.shared: dict[str, Any] = {}
+        self.unclassified_rules = [
+            r for r in self.rules.values()
+            if r.target == "any" and r.template != "builtin"
+            and getattr(r.module, "READS_UNCLASSIFIED", False)
+        ]
 
     # --- loading ---------------------------------------------------------------------
 
@@ -85,9 +103,13 @@ class Engine:
         ) else (rule.severity if rule else Severity.ERROR)
         return Finding(path, span, rule_id, message, severity, context=context or rule_id)
 
-    def load(self, entries: Iterable[FileEntry], stats: ScanStats) -> _Loaded:
+    def load(self, entries: Iterable[FileEntry], stats: ScanStats,
+             progress: Callable[[int, int], None] | None = None) -> _Loaded:
         loaded = _Loaded()
-        for entry in entries:
+        entries = list(entries)
+        for done, entry in enumerate(entries):
+            if progress is not None:
+                progress(done, len(entries))
             stats.files += 1
             source = read_source(entry, self.options.max_file_size)
             if isinstance(source, ReadProblem):
@@ -109,6 +131,8 @@ class Engine:
                 recognised += 1
                 stats.documents[doc.kind] += 1
                 loaded.documents.append(doc)
+            elif self.unclassified_rules:
+                loaded.unclassified.append(doc)
             if doc.duplicates and doc.kind is not None:
                 for dup in doc.duplicates:
                     src, kl, kc, kel, kec = dup.duplicate[:5]
@@ -126,19 +150,61 @@ class Engine:
             ))
         elif recognised == 0:
             stats.files_skipped += 1
+            loaded.skipped.add(source.path)
 
     # --- checking --------------------------------------------------------------------
 
-    def scan(self, paths: Iterable[str]) -> ScanResult:
+    def scan(self, paths: Iterable[str], context: Iterable[str] = (),
+             progress: Callable[[int, int], None] | None = None) -> ScanResult:
+        """Scan ``paths``; files under ``context`` that are not among them only inform
+        project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
+        isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
         entries, walk_problems = discover(paths, self.options.exclude)
-        loaded = self.load(entries, stats)
+        loaded = self.load(entries, stats, progress)
         for path, problem in walk_problems:
             loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
                                                  problem))
+        context = list(context)
+        if context and self._has_project_rules():
+            self._load_context(context, {os.path.realpath(e.path) for e in entries}, loaded)
         return self.check(loaded, stats)
 
+    def assemble_compose(self, loaded: _Loaded) -> None:
+        """Replace the Compose documents by one merged document per Compose project
+        (base + override files, includes, extends, interpolation); see loaders/compose.py."""
+        if not any(d.kind == "compose" and not d.cache.get("compose_assembled")
+                   for d in loaded.documents):
+            return
+        from netlint.loaders.compose import assemble_projects
+
+        done = assemble_projects(loaded.documents, self.options.compose_ignore_env,
+                                 self.options.max_file_size)
+        loaded.documents = done.documents
+        known = {s.path for s in loaded.sources}
+        loaded.sources.extend(s for s in done.sources if s.path not in known)
+        for path, message in done.errors:
+            loaded.findings.append(self._finding("internal-error", path, Span(1, 1, 1, 1),
+                                                 message + "; please report this"))
+
+    def _has_project_rules(self) -> bool:
+        """Context files matter only to project-scope (cross-file) rules."""
+        return any(
+            r.template != "builtin" and getattr(r.module, "SCOPE", "document") == "project"
+            for r in self.rules.values()
+        )
+
+    def _load_context(self, paths: list[str], scanned: set[str], loaded: _Loaded) -> None:
+        entries, _problems = discover(paths, self.options.exclude)
+        extra = [e for e in entries if e.path != "-" and os.path.realpath(e.path) not in scanned]
+        if not extra:
+            return
+        context = self.load(extra, ScanStats())  # read problems there are not ours to report
+        loaded.context_documents.extend(context.documents)
+        loaded.context_paths.update(s.path for s in context.sources)
+
     def check(self, loaded: _Loaded, stats: ScanStats) -> ScanResult:
+        self.assemble_compose(loaded)
         findings = list(loaded.findings)
         doc_rules: dict[str, list[Rule]] = {kind: [] for kind in KINDS}
         project_rules: list[Rule] = []
@@ -159,10 +225,14 @@ class Engine:
         for doc in loaded.documents:
             for rule in doc_rules.get(doc.kind or "", ()):
                 findings.extend(self._run(rule, contexts[rule.id], doc))
+        if loaded.unclassified:
+            self._check_unclassified(loaded, stats, contexts, findings)
         if project_rules:
-            project = Project(loaded.documents)
+            project = Project([*loaded.documents, *loaded.context_documents])
             for rule in project_rules:
                 findings.extend(self._run_project(rule, contexts[rule.id], project))
+            if loaded.context_paths:
+                findings = [f for f in findings if f.path not in loaded.context_paths]
 
         findings = self._drop_same_defects(findings)
         findings = self._apply_path_ignores(findings)
@@ -174,6 +244,20 @@ class Engine:
             if f.rule_id in self.all_rules:
                 reported.setdefault(f.rule_id, self.all_rules[f.rule_id])
         return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed)
+
+    def _check_unclassified(self, loaded: _Loaded, stats: ScanStats,
+                            contexts: Mapping[str, RuleContext], findings: list[Finding]) -> None:
+        """Plain YAML documents, for rules that declare READS_UNCLASSIFIED.  A rule marks a
+        document it recognised with ``doc.cache["matched"]``: it then counts as a checked
+        "yaml" document and its file is no longer reported as skipped."""
+        matched: set[str] = set()
+        for doc in loaded.unclassified:
+            for rule in self.unclassified_rules:
+                findings.extend(self._run(rule, contexts[rule.id], doc))
+            if doc.cache.get("matched"):
+                stats.documents["yaml"] += 1
+                matched.add(doc.source.path)
+        stats.files_skipped -= len(matched & loaded.skipped)
 
     def _drop_same_defects(self, findings: list[Finding]) -> list[Finding]:
         """Report a defect once when two selected rules describe it (non-root vs PSS)."""
@@ -229,7 +313,7 @@ class Engine:
         else:
             assert doc is not None
             src, span = locate(doc, v.path)
-        context = v.context or _context(doc, v.path)
+        context = v.context or _context(doc, v.path, _span_text(src, span))
         return self._finding(rule.id, src.path, span, v.message, context)
 
     # --- suppressions ----------------------------------------------------------------
@@ -321,10 +405,13 @@ def _replace_suppressed(f: Finding, reason: str) -> Finding:
     return replace(f, suppressed=True, suppression_reason=reason)
 
 
-def _context(doc: Document | None, path: Path) -> str:
-    """A line-independent identity: the object and the path inside it."""
+def _context(doc: Document | None, path: Path, value_text: str = "") -> str:
+    """A line-independent identity of an offender: the object, the path inside it (list
+    items by their ``name`` when they have one, so reordering containers keeps it) and
+    the offending text itself (so editing the value makes it a new finding)."""
+    suffix = f" = {value_text}" if value_text else ""
     if doc is None:
-        return "/".join(map(str, path))
+        return "/".join(map(str, path)) + suffix
     ident = ""
     value = doc.value
     if isinstance(value, dict):
@@ -332,7 +419,24 @@ def _context(doc: Document | None, path: Path) -> str:
         name = meta.get("name") if isinstance(meta, dict) else None
         if kind or name:
             ident = f"{kind}/{name}:"
-    return ident + "/".join(map(str, path))
+    steps = []
+    node: Any = value
+    for step in path:
+        if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            item_name = node.get("name") if isinstance(node, dict) else None
+            steps.append(f"[{item_name}]" if isinstance(item_name, str) else str(step))
+            continue
+        node = node.get(step) if isinstance(node, dict) else None
+        steps.append(str(step))
+    return ident + "/".join(steps) + suffix
+
+
+def _span_text(src: Source, span: Span) -> str:
+    """The first line of the text a span covers, with runs of whitespace collapsed."""
+    line = src.line_text(span.start_line)
+    end = span.end_column - 1 if span.end_line == span.start_line else len(line)
+    return " ".join(line[span.start_column - 1:end].split())[:200]
 
 
 def scan(paths: Iterable[str], options: ScanOptions) -> ScanResult:

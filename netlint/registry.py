@@ -63,7 +63,12 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return f"https://github.com/netlint/netlint/blob/main/docs/rules.md#{self.id}"
+        """Built-in rules: their section of docs/rules.md.  A user rule is not documented
+        there: its first http(s) reference, or "" (then reporters leave helpUri out)."""
+        if self.builtin:
+            return f"https://github.com/netlint/netlint/blob/main/docs/rules.md#{self.id}"
+        refs = [str(r) for r in self.docs.get("references") or ()]
+        return next((r for r in refs if r.startswith(("https://", "http://"))), "")
 
 
 def template_module(name: str) -> ModuleType:
@@ -130,9 +135,7 @@ def validate_rule_document(doc: Document) -> None:
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:
-        err = errors[0]
-        key = ".".join(map(str, err.absolute_path)) or "<top>"
-        raise UsageError(f"{_where(doc, err.absolute_path)}: key '{key}': {err.message}")
+        raise UsageError(_schema_error(doc, (), errors[0]))
     stem = FsPath(doc.source.path).stem
     if data["id"] != stem:
         raise UsageError(
@@ -140,10 +143,27 @@ def validate_rule_document(doc: Document) -> None:
         )
     template = data["template"]
     if not template_exists(template):
+        known = ", ".join(sorted(
+            f.name[:-3].replace("_", "-")
+            for f in resources.files("netlint.templates").iterdir()
+            if f.name.endswith(".py") and f.name not in ("__init__.py", "base.py")
+        ))
         raise UsageError(f"{_where(doc, ('template',))}: key 'template': unknown template "
-                         f"'{template}'")
+                         f"'{template}' (known: {known})")
     if template != "builtin":
         _validate_params(doc, template_module(template), data.get("params") or {})
+
+
+def _schema_error(doc: Document, prefix: tuple[str, ...], err: Any) -> str:
+    """One line naming file, line, column and key; a missing key is named itself."""
+    path = (*prefix, *err.absolute_path)
+    if err.validator == "required" and isinstance(err.instance, Mapping):
+        missing = next((k for k in err.validator_value if k not in err.instance), None)
+        if missing is not None:
+            key = ".".join(map(str, (*path, missing)))
+            return f"{_where(doc, path)}: key '{key}': missing (required)"
+    key = ".".join(map(str, path)) or "<top>"
+    return f"{_where(doc, path)}: key '{key}': {err.message}"
 
 
 def _validate_params(doc: Document, module: ModuleType, params: Mapping[str, Any]) -> None:
@@ -154,9 +174,7 @@ def _validate_params(doc: Document, module: ModuleType, params: Mapping[str, Any
         return
     validator = Draft202012Validator(params_schema)
     for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
-        path = ("params", *err.absolute_path)
-        key = ".".join(map(str, path))
-        raise UsageError(f"{_where(doc, path)}: key '{key}': {err.message}")
+        raise UsageError(_schema_error(doc, ("params",), err))
     extra_check = getattr(module, "validate_params", None)
     if extra_check is not None:
         problem = extra_check(params)

@@ -41,23 +41,33 @@ Path = tuple[PathStep, ...]
 
 
 class YMap(dict):  # type: ignore[type-arg]
-    """A mapping that records the marks of each key and its value."""
+    """A mapping that records the marks of each key and its value (``pos``).
+
+    No ``__init__`` override (it would cost a Python call per mapping); build with
+    :func:`new_map`, which sets ``pos``.
+    """
 
     __slots__ = ("pos",)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.pos: dict[Any, KeyPos] = {}
+    pos: dict[Any, KeyPos]
 
 
 class YList(list):  # type: ignore[type-arg]
-    """A sequence that records the marks of each item."""
+    """A sequence that records the marks of each item (``pos``); build with :func:`new_list`."""
 
     __slots__ = ("pos",)
+    pos: list[ItemPos]
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.pos: list[ItemPos] = []
+
+def new_map() -> YMap:
+    m = YMap()
+    m.pos = {}
+    return m
+
+
+def new_list() -> YList:
+    items = YList()
+    items.pos = []
+    return items
 
 
 class YAMLInputError(Exception):
@@ -186,7 +196,7 @@ class _Builder:
         return result
 
     def _sequence(self, node: SequenceNode) -> tuple[YList, int]:
-        out = YList()
+        out = new_list()
         pos = out.pos
         src = self.source
         size = 1
@@ -200,7 +210,7 @@ class _Builder:
         return out, size
 
     def _mapping(self, node: MappingNode) -> tuple[YMap, int]:
-        out = YMap()
+        out = new_map()
         pos = out.pos
         src = self.source
         size = 1
@@ -259,16 +269,39 @@ def _flow_text(node: Node) -> str:
     return f"<complex key at line {mark.line + 1}>"
 
 
-_LONG_LINE = re.compile(r"[^\n]{1000}")
+# Tokens that can change flow depth, with quoted strings and comments consumed whole so
+# that brackets inside them do not count.  In flow context every bracket outside quotes
+# and comments is a real indicator, so the running count bounds the flow depth from above.
+_FLOW_TOKENS = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:(?<=\s)|^)#[^\n]*|[\[\]{}]""",
+                          re.MULTILINE)
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH // 2}}}", re.MULTILINE)
+_COMPACT_RUN = re.compile(rf"(?:[-?][ \t]+){{{MAX_DEPTH // 4}}}")
+
+
+def _flow_depth_bound(text: str) -> int:
+    depth = deepest = 0
+    for token in _FLOW_TOKENS.findall(text):
+        if token in ("[", "{"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif token in ("]", "}"):
+            depth = depth - 1 if depth else 0
+    return deepest
 
 
 def _nesting_may_be_deep(text: str) -> bool:
     """Cheap test: can this text nest deeper than MAX_DEPTH?
 
-    Every nesting level needs an indentation step, an indicator on the same line, or a
-    flow bracket, so short lines and few brackets bound the depth.
+    Block nesting needs an indentation step or a compact indicator (``- - -``) per level;
+    flow nesting is bounded by counting brackets outside quotes and comments.  Only text
+    that fails these bounds pays for the exact (event-stream) measurement.
     """
-    return text.count("[") + text.count("{") > MAX_DEPTH or _LONG_LINE.search(text) is not None
+    if text.count("[") + text.count("{") > MAX_DEPTH // 2 and (
+        _flow_depth_bound(text) > MAX_DEPTH // 2
+    ):
+        return True
+    return _DEEP_INDENT.search(text) is not None or _COMPACT_RUN.search(text) is not None
 
 
 def _check_depth(text: str) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout (as in CI); NETLINT_SHARED points elsewhere (git worktrees)
+SHARED = Path(os.environ.get("NETLINT_SHARED", ROOT.parent / "shared"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

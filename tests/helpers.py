@@ -34,6 +34,10 @@ def case_options(case: Path) -> dict[str, object]:
     i = 0
     while i < len(words):
         key = words[i].removeprefix("--").replace("-", "_")
+        if i + 1 == len(words) or words[i + 1].startswith("--"):  # a flag
+            options[key] = True
+            i += 1
+            continue
         value: object = words[i + 1]
         if key in ("rule_dirs", "exclude", "select"):
             value = [words[i + 1]]

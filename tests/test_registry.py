@@ -51,3 +51,20 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
     assert current == expected, (
         "README rule table is stale: run `python -m tests.regen_readme` and commit the result"
     )
+
+
+def test_docs_rules_md_is_generated_from_the_registry() -> None:
+    from netlint.docs import rules_reference_markdown
+
+    current = (ROOT / "docs" / "rules.md").read_text()
+    assert current == rules_reference_markdown(load_rules().values()), (
+        "docs/rules.md is stale: run `python -m tests.regen_readme` and commit the result"
+    )
+
+
+def test_rule_reference_anchors_match_sarif_help_uri() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text()
+    for rule in load_rules().values():
+        anchor = rule.help_uri.rsplit("#", 1)[1]
+        # GitHub derives the anchor of "### <id>" from the id itself (kebab-case)
+        assert f"\n### {anchor}\n" in text, rule.id

@@ -1,10 +1,17 @@
 """GitHub Actions workflow commands (``::error file=...::message``).
 
-Escaping follows the runner's rules: in the message, ``%``, CR and LF are percent-encoded;
-in property values ``:`` and ``,`` are too.
+Escaping follows the runner's rules (``escapeData``/``escapeProperty`` in the
+``@actions/core`` toolkit's ``command.ts``): in the message, ``%``, CR and LF are
+percent-encoded; in property values ``:`` and ``,`` are too.
+
+GitHub shows at most 10 annotations of each level per step, so when
+``GITHUB_STEP_SUMMARY`` is set the CLI also appends a Markdown summary (counts per rule
+and severity, and the first findings) to the job summary.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from netlint.engine import ScanResult
 from netlint.reporters.common import relative_uri, repository_root
@@ -39,3 +46,61 @@ def render(result: ScanResult, include_suppressed: bool = False) -> str:
         props.append(f"title={escape_property(title)}")
         lines.append(f"::{_LEVEL[f.severity.value]} {','.join(props)}::{escape_data(f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+SUMMARY_FINDINGS = 50  # findings listed in the job summary; the counts cover all of them
+
+
+def _cell(text: str) -> str:
+    """Text for one Markdown table cell: one line, pipes and markup neutralised."""
+    text = " ".join(str(text).split())
+    for char in ("\\", "|", "`", "*", "_", "<", ">", "[", "]"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def step_summary(result: ScanResult) -> str:
+    """The Markdown appended to ``$GITHUB_STEP_SUMMARY``."""
+    root = repository_root()
+    findings = result.findings
+    counts = Counter(f.severity.value for f in findings)
+    lines = ["## netlint", ""]
+    stats = result.stats
+    docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.documents.items())) or "none"
+    lines.append(f"Scanned {stats.files} file(s) ({docs}). "
+                 + (f"{counts['error']} error(s), {counts['warning']} warning(s), "
+                    f"{counts['note']} note(s)." if findings else "No findings."))
+    extra = []
+    if result.suppressed:
+        extra.append(f"{len(result.suppressed)} suppressed")
+    if result.baselined:
+        extra.append(f"{result.baselined} in the baseline")
+    if result.baseline_stale:
+        extra.append(f"{result.baseline_stale} stale baseline entries")
+    if extra:
+        lines[-1] += " Not shown: " + ", ".join(extra) + "."
+    if not findings:
+        return "\n".join(lines) + "\n\n"
+    per_rule = Counter((f.rule_id, f.severity.value) for f in findings)
+    lines += ["", "| rule | severity | findings | title |", "| --- | --- | ---: | --- |"]
+    for (rule_id, severity), n in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = result.rules.get(rule_id)
+        uri = rule.help_uri if rule else ""
+        linkable = uri and not any(c in uri for c in "<> \t\r\n")
+        title = "" if rule is None else (
+            f"[{_cell(rule.title)}](<{uri}>)" if linkable else _cell(rule.title))
+        lines.append(f"| `{rule_id}` | {severity} | {n} | {title} |")
+    shown = findings[:SUMMARY_FINDINGS]
+    lines += ["", f"### First {len(shown)} of {len(findings)} findings" if len(findings) > len(
+        shown) else "### Findings", "", "| location | severity | rule | message |",
+        "| --- | --- | --- | --- |"]
+    for f in shown:
+        where = f"{relative_uri(f.path, root)}:{f.span.start_line}:{f.span.start_column}"
+        lines.append(f"| {_cell(where)} | {f.severity.value} | `{f.rule_id}` | "
+                     f"{_cell(f.message)} |")
+    return "\n".join(lines) + "\n\n"
+
+
+def write_step_summary(result: ScanResult, path: str) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(step_summary(result))

@@ -8,6 +8,7 @@ from typing import Any
 from netlint import __version__
 from netlint.engine import ScanResult
 from netlint.fingerprints import stable_fingerprint
+from netlint.reporters.common import relative_uri, repository_root
 
 
 def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:
@@ -18,6 +19,7 @@ def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, A
     if include_suppressed:
         findings = sorted(findings + result.suppressed)
     items = []
+    root = repository_root()
     for f in findings:
         rule = result.rules.get(f.rule_id)
         item: dict[str, Any] = {
@@ -31,7 +33,9 @@ def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, A
             "message": f.message,
             "title": rule.title if rule else f.rule_id,
             "tags": list(rule.tags) if rule else [],
-            "fingerprint": stable_fingerprint(f.rule_id, f.path, f.context),
+            # the same identity as SARIF's netlint/v1 and baselines: repository-relative
+            "fingerprint": stable_fingerprint(f.rule_id, relative_uri(f.path, root),
+                                              f.context),
             "suppressed": f.suppressed,
         }
         if f.suppressed:
@@ -46,6 +50,9 @@ def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, A
         "findings": counts,
         "suppressed": len(result.suppressed),
     }
+    if result.baselined is not None:
+        summary["baselined"] = result.baselined
+        summary["baseline_stale"] = result.baseline_stale or 0
     return {
         "version": 1,
         "tool": {"name": "netlint", "version": __version__},

@@ -29,7 +29,7 @@ def _pascal(rule_id: str) -> str:
 
 
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
-    return {
+    descriptor = {
         "id": rule.id,
         "name": _pascal(rule.id),
         "shortDescription": {"text": rule.title},
@@ -43,6 +43,9 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
             "security-severity": f"{rule.security_severity:.1f}",
         },
     }
+    if not descriptor["helpUri"]:
+        del descriptor["helpUri"]  # a user rule without a web reference
+    return descriptor
 
 
 def _region(f: Finding) -> dict[str, int]:

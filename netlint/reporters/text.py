@@ -9,13 +9,16 @@ from itertools import groupby
 from typing import IO
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 
 from netlint.engine import ScanResult
 from netlint.findings import Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
-_KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy"}
+MAX_DOC_LINKS = 5  # list each rule's docs link after the findings when at most this many
+_KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
+               "yaml": "other YAML"}
 
 
 def _plural(n: int, word: str) -> str:
@@ -66,7 +69,10 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
                 line.append("  ")
                 line.append(f"{f.severity.value:<7}", style=_STYLE[f.severity.value])
                 line.append(" ")
-                line.append(f.rule_id, style="magenta")
+                rule = result.rules.get(f.rule_id)
+                # a clickable link to the rule's docs on terminals that support it
+                line.append(f.rule_id, style=Style(color="magenta", link=rule.help_uri)
+                            if rule and rule.help_uri else "magenta")
                 line.append("  ")
                 line.append(f.message)
                 console.print(line)
@@ -79,10 +85,18 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
         for rule_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             rule = result.rules.get(rule_id)
             console.print(f"  {n:>5}  {rule_id}  {rule.title if rule else ''}", markup=False)
+            if rule and rule.help_uri:
+                console.print(f"         {rule.help_uri}", markup=False, style="dim")
         console.print()
     console.print(summary_text(result))
     if result.findings and not quiet:
         console.print(Text("Explain a rule with: netlint explain <rule-id>", style="dim"))
+        found = sorted({f.rule_id for f in result.findings})
+        if len(found) <= MAX_DOC_LINKS:
+            for rule_id in found:
+                rule = result.rules.get(rule_id)
+                if rule is not None and rule.help_uri:
+                    console.print(Text(f"  {rule_id}: {rule.help_uri}", style="dim"))
 
 
 def summary_text(result: ScanResult) -> Text:
@@ -112,4 +126,11 @@ def summary_text(result: ScanResult) -> Text:
         text.append(".")
     if result.suppressed:
         text.append(f" {len(result.suppressed)} suppressed.", style="dim")
+    if result.baselined is not None:
+        text.append(f" {result.baselined} in the baseline (not shown).", style="dim")
+        if result.baseline_stale:
+            stale = result.baseline_stale
+            entries = "baseline entry" if stale == 1 else "baseline entries"
+            text.append(f" {stale} {entries} matched nothing (fixed or changed); refresh "
+                        "the baseline with `netlint baseline`.", style="yellow")
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from netlint.loaders.compose import compose_services, is_unresolved
 from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document
 
@@ -15,12 +16,8 @@ ROOT_NAMES = frozenset({"root", "0"})
 
 
 def services(doc: Document) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    svcs = doc.value.get("services") if isinstance(doc.value, Mapping) else None
-    if not isinstance(svcs, Mapping):
-        return
-    for name, svc in svcs.items():
-        if isinstance(svc, Mapping):
-            yield str(name), svc
+    for name, svc, _path in compose_services(doc):
+        yield name, svc
 
 
 def is_root_user(user: Any) -> bool:
@@ -30,6 +27,8 @@ def is_root_user(user: Any) -> bool:
 
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     for name, svc in services(doc):
+        if is_unresolved(svc.get("user")):
+            continue  # depends on an unset variable: compose-unset-variable reports it
         if "user" not in svc or svc["user"] is None or str(svc["user"]).strip() == "":
             yield Violation(
                 ("services", name),

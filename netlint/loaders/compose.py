@@ -1,0 +1,594 @@
+"""Docker Compose projects: the effective model Compose would run, with positions.
+
+Compose reads more than one file: the default file of a directory (``compose.yaml``,
+``compose.yml``, ``docker-compose.yml``, ``docker-compose.yaml``) with its override file
+(``compose.override.yml``, ...), ``include:``d files, ``extends:`` base services, and the
+``.env`` file whose values interpolate ``${VAR}`` references.  :func:`assemble_projects`
+turns the scanned Compose documents into one merged document per project; every entry of
+the merged tree keeps the position tuple of the file it came from, so findings point at
+the file and line of the effective value.
+
+Only files are read, never executed; a reference that cannot be followed (a missing file,
+a remote include, an unknown service) is recorded as a :class:`Problem` on the merged
+document and reported by the ``compose-unresolved-reference`` rule.
+
+Templates use :func:`compose_services` and the small parsers below (ports, mounts,
+environment, security options) so that short and long syntax read the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from netlint.loaders.compose_interp import (
+    Interpolated,
+    Unresolved,
+    interpolate,
+    is_interpolated,
+    is_unresolved,
+    parse_dotenv,
+)
+from netlint.loaders.compose_merge import drop_resets, item_to_keypos, merge
+from netlint.source import Source, Span
+from netlint.yamlnodes import Document, YList, YMap, new_list, new_map
+
+__all__ = [
+    "Mount", "Port", "Problem", "Unresolved", "assemble_projects", "compose_services",
+    "environment", "is_interpolated", "is_unresolved", "parse_mount", "parse_port",
+    "security_opts", "truthy",
+]
+
+DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_FILES = ("compose.override.yml", "compose.override.yaml",
+                  "docker-compose.override.yml", "docker-compose.override.yaml")
+MAX_INCLUDE_DEPTH = 10
+MAX_EXTRA_FILES = 200
+PROBLEMS = "compose_problems"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reference the loader could not follow, with where it is written."""
+
+    source: Source
+    span: Span
+    message: str
+
+
+# --- the API templates use -------------------------------------------------------------
+
+
+def compose_services(doc: Document) -> Iterator[tuple[str, Mapping[str, Any], tuple[str, str]]]:
+    """(name, service mapping, path of the service) for each service of a Compose document."""
+    value = doc.value
+    svcs = value.get("services") if isinstance(value, Mapping) else None
+    if not isinstance(svcs, Mapping):
+        return
+    for name, svc in svcs.items():
+        if isinstance(svc, Mapping):
+            yield str(name), svc, ("services", name)
+
+
+def problems(doc: Document) -> list[Problem]:
+    return list(doc.cache.get(PROBLEMS, ()))
+
+
+def truthy(value: Any) -> bool:
+    """Compose booleans: YAML booleans or the strings true/yes/on (e.g. after ``${VAR}``)."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and not is_unresolved(value) and value.strip().lower() in (
+        "true", "yes", "on", "1")
+
+
+@dataclass(frozen=True)
+class Port:
+    host_ip: str | None
+    published: str | None
+    target: str
+    protocol: str
+
+
+def parse_port(item: Any) -> Port | None:
+    """A ``ports`` entry in short ("[ip:][published:]target[/proto]") or long syntax."""
+    if isinstance(item, Mapping):
+        target = item.get("target")
+        if target is None:
+            return None
+        ip = item.get("host_ip")
+        published = item.get("published")
+        return Port(str(ip) if ip not in (None, "") else None,
+                    str(published) if published not in (None, "") else None,
+                    str(target), str(item.get("protocol") or "tcp"))
+    if isinstance(item, int):
+        return Port(None, None, str(item), "tcp")
+    if not isinstance(item, str):
+        return None
+    text, _, proto = item.strip().partition("/")
+    proto = proto or "tcp"
+    if text.startswith("["):  # [ipv6]:published:target
+        ip, _, rest = text[1:].partition("]")
+        parts = [ip, *rest.lstrip(":").split(":")]
+        if len(parts) == 2:
+            return Port(ip, None, parts[1], proto)
+        return Port(ip, parts[1] or None, parts[2], proto) if len(parts) == 3 else None
+    parts = text.split(":")
+    if len(parts) == 1:
+        return Port(None, None, parts[0], proto)
+    if len(parts) == 2:
+        return Port(None, parts[0] or None, parts[1], proto)
+    # ip:published:target (an unbracketed IPv6 address has more colons)
+    return Port(":".join(parts[:-2]) or None, parts[-2] or None, parts[-1], proto)
+
+
+@dataclass(frozen=True)
+class Mount:
+    type: str  # "bind" | "volume" | "tmpfs" | "npipe" | ...
+    source: str | None
+    target: str
+    read_only: bool
+    propagation: str | None = None
+
+
+def parse_mount(item: Any) -> Mount | None:
+    """A service ``volumes`` entry in short ("src:dst[:mode]") or long syntax."""
+    if isinstance(item, Mapping):
+        target = item.get("target")
+        if target is None:
+            return None
+        source = item.get("source")
+        bind = item.get("bind")
+        propagation = bind.get("propagation") if isinstance(bind, Mapping) else None
+        kind = str(item.get("type") or ("bind" if _is_path(source) else "volume"))
+        return Mount(kind, str(source) if source is not None else None, str(target),
+                     truthy(item.get("read_only")),
+                     str(propagation) if propagation else None)
+    if not isinstance(item, str):
+        return None
+    parts = item.split(":")
+    # a Windows drive letter ("C:\\data:/data") is part of the source
+    if len(parts) > 1 and len(parts[0]) == 1 and parts[0].isalpha() and parts[1][:1] in "\\/":
+        parts = [parts[0] + ":" + parts[1], *parts[2:]]
+    if len(parts) == 1:
+        return Mount("volume", None, parts[0], False)
+    source, target = parts[0], parts[1]
+    modes = parts[2].split(",") if len(parts) > 2 else []
+    propagation = next((m for m in modes if m in (
+        "shared", "rshared", "slave", "rslave", "private", "rprivate")), None)
+    return Mount("bind" if _is_path(source) else "volume", source, target, "ro" in modes,
+                 propagation)
+
+
+def _is_path(source: Any) -> bool:
+    return isinstance(source, str) and (source.startswith(("/", ".", "~", "\\"))
+                                        or (len(source) > 1 and source[1] == ":"))
+
+
+def environment(svc: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(name, value) of a service's ``environment`` (the loader makes lists mappings)."""
+    env = svc.get("environment")
+    if isinstance(env, Mapping):
+        for k, v in env.items():
+            yield str(k), v
+    elif isinstance(env, list):
+        for item in env:
+            if isinstance(item, str):
+                k, sep, v = item.partition("=")
+                yield k, (v if sep else None)
+
+
+def security_opts(svc: Mapping[str, Any]) -> Iterator[tuple[int, str, str]]:
+    """(index, option, value) of ``security_opt`` entries: "opt:value" or "opt=value"."""
+    opts = svc.get("security_opt")
+    if not isinstance(opts, list):
+        return
+    for i, opt in enumerate(opts):
+        if not isinstance(opt, str):
+            continue
+        text = opt.strip()
+        cut = min((p for p in (text.find(":"), text.find("=")) if p >= 0), default=len(text))
+        yield i, text[:cut].strip().lower(), text[cut + 1:].strip()
+
+
+# --- assembling projects --------------------------------------------------------------
+
+
+@dataclass
+class Assembled:
+    documents: list[Document]
+    sources: list[Source] = field(default_factory=list)  # Compose files read from disk
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+
+
+def assemble_projects(documents: list[Document], ignore_env: bool = False,
+                      max_file_size: int = 10 * 1024 * 1024) -> Assembled:
+    """Replace the scanned Compose documents by one merged document per project."""
+    loader = _Loader(documents, ignore_env, max_file_size)
+    out: list[Document] = []
+    done: set[str] = set()
+    result = Assembled(out)
+    first_compose: set[int] = set()
+    seen_sources: set[int] = set()
+    for doc in documents:
+        if doc.kind == "compose" and id(doc.source) not in seen_sources:
+            seen_sources.add(id(doc.source))
+            first_compose.add(id(doc))
+    built: list[tuple[Document, str | None]] = []  # (document, file when standalone)
+    for doc in documents:
+        if doc.kind != "compose" or doc.cache.get("compose_assembled"):
+            built.append((doc, None))
+            continue
+        files = loader.project_files(doc) if id(doc) in first_compose else None
+        key = "|".join(map(_real, files)) if files else f"doc:{id(doc)}"
+        if key in done:
+            continue
+        done.add(key)
+        alone = _real(doc.source.path) if files is None and id(doc) in first_compose else None
+        try:
+            built.append((loader.project(doc, files), alone))
+        except Exception as exc:  # never lose the file: check it standalone
+            result.errors.append((doc.source.path, f"Compose loader failed: "
+                                                   f"{type(exc).__name__}: {exc}"))
+            built.append((doc, None))
+    # a scanned file that another project includes is checked as part of that project
+    out.extend(d for d, alone in built if alone is None or alone not in loader.included)
+    result.sources = loader.extra_sources
+    return result
+
+
+class _Loader:
+    def __init__(self, documents: list[Document], ignore_env: bool, max_file_size: int) -> None:
+        self.ignore_env = ignore_env
+        self.max_file_size = max_file_size
+        self.scanned: dict[str, Document] = {}
+        for doc in documents:
+            if doc.kind == "compose" and doc.source.path != "<stdin>":
+                self.scanned.setdefault(_real(doc.source.path), doc)
+        self.files: dict[str, tuple[Source, Any] | str] = {}
+        self.envs: dict[tuple[str, ...], dict[str, str]] = {}
+        self.extra_sources: list[Source] = []
+        self.included: set[str] = set()  # files brought in by an include
+
+    # -- files
+
+    def project_files(self, doc: Document) -> list[str] | None:
+        """The files Compose would load together with ``doc`` by default, or None."""
+        path = doc.source.path
+        if path == "<stdin>":
+            return None
+        name = os.path.basename(path)
+        if name not in DEFAULT_FILES and name not in OVERRIDE_FILES:
+            return None
+        folder = os.path.dirname(path) or "."
+        base = next((f for f in DEFAULT_FILES if os.path.isfile(os.path.join(folder, f))), None)
+        if base is None:
+            return None
+        override = next((f for f in OVERRIDE_FILES if os.path.isfile(os.path.join(folder, f))),
+                        None)
+        files = [os.path.join(folder, base)] + ([os.path.join(folder, override)]
+                                                if override else [])
+        real = _real(path)
+        return files if any(_real(f) == real for f in files) else None
+
+    def read(self, path: str) -> tuple[Source, Any] | str:
+        """A Compose file's source and root value, or why it cannot be read."""
+        real = _real(path)
+        hit = self.files.get(real)
+        if hit is not None:
+            return hit
+        doc = self.scanned.get(real)
+        result: tuple[Source, Any] | str
+        if doc is not None:
+            result = (doc.source, doc.value)
+        elif len(self.files) >= MAX_EXTRA_FILES:
+            result = "too many referenced files"
+        elif not os.path.isfile(path):
+            result = "file not found"
+        else:
+            from netlint.discovery import FileEntry, ReadProblem, display_path, read_source
+            from netlint.yamlnodes import parse_documents
+
+            source = read_source(FileEntry(path, display_path(path)), self.max_file_size)
+            if isinstance(source, ReadProblem):
+                result = source.message
+            else:
+                docs, error = parse_documents(source)
+                value = next((d.value for d in docs if isinstance(d.value, YMap)), None)
+                if value is None:
+                    result = error.message if error else "not a Compose mapping"
+                else:
+                    result = (source, value)
+                    self.extra_sources.append(source)
+        self.files[real] = result
+        return result
+
+    def env(self, folder: str, env_files: tuple[str, ...] = ()) -> dict[str, str]:
+        key = (folder, *env_files)
+        hit = self.envs.get(key)
+        if hit is not None:
+            return hit
+        values: dict[str, str] = {}
+        for name in env_files or (".env",):
+            path = os.path.join(folder, name)
+            try:
+                if os.path.isfile(path) and os.path.getsize(path) <= self.max_file_size:
+                    with open(path, encoding="utf-8", errors="replace") as fh:
+                        values.update(parse_dotenv(fh.read(), values))
+            except OSError:
+                pass
+        if not self.ignore_env:
+            values.update(os.environ)
+        self.envs[key] = values
+        return values
+
+    # -- models
+
+    def project(self, doc: Document, files: list[str] | None) -> Document:
+        problems: list[Problem] = []
+        if files is None:
+            folder = os.path.dirname(doc.source.path) if doc.source.path != "<stdin>" else "."
+            env = self.env(folder or ".")
+            model = self.model(doc.source, doc.value, env, problems, 0, ())
+            first = doc
+        else:
+            env = self.env(os.path.dirname(files[0]) or ".")
+            model = None
+            first = doc
+            for i, path in enumerate(files):
+                got = self.read(path)
+                if isinstance(got, str):
+                    continue
+                source, value = got
+                if i == 0:
+                    scanned = self.scanned.get(_real(path))
+                    first = scanned if scanned is not None else doc
+                part = self.model(source, value, env, problems, 0, ())
+                model = part if model is None else merge(model, part)
+            if model is None:  # cannot happen: doc itself is one of the files
+                model = self.model(doc.source, doc.value, env, problems, 0, ())
+        drop_resets(model)
+        self.check_env_files(model, problems)
+        merged = Document(source=first.source, index=first.index, value=model,
+                          start=first.start, end=first.end, kind="compose")
+        merged.cache["compose_assembled"] = True
+        merged.cache[PROBLEMS] = problems
+        merged.cache["compose_files"] = files or [doc.source.path]
+        return merged
+
+    def model(self, source: Source, value: Any, env: Mapping[str, str], problems: list[Problem],
+              depth: int, chain: tuple[str, ...]) -> Any:
+        """One file's model: interpolated, normalised, extends resolved, includes added."""
+        model = _interpolated(value, env, {})
+        if not isinstance(model, YMap):
+            return model
+        _normalise(model)
+        services = model.get("services")
+        if isinstance(services, YMap):
+            resolved = new_map()
+            for name in services:
+                resolved[name] = self.extended(source, services, name, env, problems,
+                                               ((_real(source.path), name),))
+                resolved.pos[name] = services.pos[name]
+            model["services"] = resolved
+        if "include" in model:
+            self.include(source, model, problems, depth, (*chain, _real(source.path)))
+        return model
+
+    def extended(self, source: Source, services: YMap, name: Any, env: Mapping[str, str],
+                 problems: list[Problem], stack: tuple[tuple[str, Any], ...]) -> Any:
+        svc = services[name]
+        if not isinstance(svc, YMap) or "extends" not in svc:
+            return svc
+        ext = svc["extends"]
+        local = new_map()
+        for k, v in svc.items():
+            if k != "extends":
+                local[k] = v
+                local.pos[k] = svc.pos[k]
+        where = _entry_span(svc, "extends")
+        if isinstance(ext, str):
+            base_name, file = ext, None
+        elif isinstance(ext, Mapping) and isinstance(ext.get("service"), str):
+            base_name, file = ext["service"], ext.get("file")
+        else:
+            problems.append(Problem(*where, f"service '{name}': extends needs a service name"))
+            return local
+        base_source, base_services = source, services
+        if file is not None:
+            path = _relative(source, str(file))
+            got = self.read(path)
+            if isinstance(got, str):
+                problems.append(Problem(*where, f"service '{name}' extends '{base_name}' from "
+                                f"'{file}', which cannot be read ({got}); its settings are "
+                                "not checked"))
+                return local
+            base_source = got[0]
+            other = _interpolated(got[1], env, {})
+            other_services = other.get("services") if isinstance(other, YMap) else None
+            if not isinstance(other_services, YMap):
+                problems.append(Problem(*where, f"service '{name}' extends '{base_name}' from "
+                                f"'{file}', which defines no services"))
+                return local
+            for s in other_services.values():
+                if isinstance(s, YMap):
+                    _normalise_service(s)
+            base_services = other_services
+        if base_name not in base_services:
+            problems.append(Problem(*where, f"service '{name}' extends unknown service "
+                            f"'{base_name}'" + (f" of '{file}'" if file else "")))
+            return local
+        key = (_real(base_source.path), base_name)
+        if key in stack or len(stack) > 20:
+            problems.append(Problem(*where, f"service '{name}': extends forms a cycle through "
+                            f"'{base_name}'"))
+            return local
+        base = self.extended(base_source, base_services, base_name, env, problems,
+                             (*stack, key))
+        return merge(base, local) if isinstance(base, YMap) else local
+
+    def include(self, source: Source, model: YMap, problems: list[Problem], depth: int,
+                chain: tuple[str, ...]) -> None:
+        entries = model.get("include")
+        if not isinstance(entries, YList):
+            return
+        for i, entry in enumerate(entries):
+            src, line, col, end_line, end_col = entries.pos[i]
+            where = (src, src.span(line, col, end_line, end_col))
+            env_files: tuple[str, ...] = ()
+            if isinstance(entry, str):
+                paths, project_dir = [entry], None
+            elif isinstance(entry, Mapping):
+                raw = entry.get("path")
+                paths = [str(p) for p in raw] if isinstance(raw, list) else [str(raw)]
+                project_dir = entry.get("project_directory")
+                ef = entry.get("env_file")
+                if isinstance(ef, list):
+                    env_files = tuple(str(name) for name in ef)
+                elif ef:
+                    env_files = (str(ef),)
+            else:
+                continue
+            included: Any = None
+            for p in paths:
+                if "://" in p or p.startswith(("git@", "oci:")):
+                    problems.append(Problem(*where, f"include '{p}' is remote and is not "
+                                    "fetched; its services are not checked"))
+                    continue
+                path = _relative(source, p)
+                if _real(path) in chain or depth >= MAX_INCLUDE_DEPTH:
+                    problems.append(Problem(*where, f"include '{p}' forms a cycle or nests too "
+                                    "deep; not followed"))
+                    continue
+                got = self.read(path)
+                self.included.add(_real(path))
+                if isinstance(got, str):
+                    problems.append(Problem(*where, f"included file '{p}' cannot be read "
+                                    f"({got}); its services are not checked"))
+                    continue
+                folder = (_relative(source, str(project_dir)) if project_dir
+                          else os.path.dirname(path) or ".")
+                env = self.env(folder, tuple(_relative(source, e) for e in env_files))
+                part = self.model(got[0], got[1], env, problems, depth + 1, chain)
+                included = part if included is None else merge(included, part)
+            if not isinstance(included, YMap):
+                continue
+            for section in ("services", "networks", "volumes", "configs", "secrets"):
+                add = included.get(section)
+                if not isinstance(add, YMap):
+                    continue
+                mine = model.get(section)
+                if not isinstance(mine, YMap):
+                    mine = new_map()
+                    model[section] = mine
+                    model.pos[section] = included.pos[section]
+                for k, v in add.items():
+                    if k not in mine:  # Compose refuses a conflict; the including file wins
+                        mine[k] = v
+                        mine.pos[k] = add.pos[k]
+
+    def check_env_files(self, model: Any, problems: list[Problem]) -> None:
+        services = model.get("services") if isinstance(model, YMap) else None
+        if not isinstance(services, YMap):
+            return
+        for name, svc in services.items():
+            ef = svc.get("env_file") if isinstance(svc, YMap) else None
+            items: list[tuple[Any, tuple[Source, Span]]] = []
+            if isinstance(ef, str):
+                items.append((ef, _entry_span(svc, "env_file")))
+            elif isinstance(ef, YList):
+                for i, item in enumerate(ef):
+                    src, line, col, end_line, end_col = ef.pos[i]
+                    items.append((item, (src, src.span(line, col, end_line, end_col))))
+            for item, (src, span) in items:
+                if isinstance(item, Mapping):
+                    if item.get("required") is False or str(item.get("required")) == "false":
+                        continue
+                    item = item.get("path")
+                if not isinstance(item, str) or is_unresolved(item) or src.path == "<stdin>":
+                    continue
+                if not os.path.isfile(_relative(src, item)):
+                    problems.append(Problem(src, span, f"service '{name}': env_file '{item}' "
+                                    "does not exist; the variables it sets are not checked"))
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def _relative(source: Source, path: str) -> str:
+    path = os.path.expanduser(path)
+    if os.path.isabs(path):
+        return path
+    folder = os.path.dirname(source.path) if source.path != "<stdin>" else "."
+    return os.path.normpath(os.path.join(folder or ".", path))
+
+
+def _entry_span(mapping: YMap, key: Any) -> tuple[Source, Span]:
+    src, kl, kc, _kel, _kec, _vl, _vc, vel, vec = mapping.pos[key]
+    if vel > kl:
+        return src, src.span(kl, kc, kl, len(src.line_text(kl + 1)))
+    return src, src.span(kl, kc, vel, vec)
+
+
+def _interpolated(value: Any, env: Mapping[str, str], memo: dict[int, Any]) -> Any:
+    """A copy of ``value`` with every string interpolated (keys are not interpolated)."""
+    if isinstance(value, str):
+        return interpolate(value, env) if "$" in value else value
+    if isinstance(value, YMap):
+        hit = memo.get(id(value))
+        if hit is not None:
+            return hit
+        out = new_map()
+        memo[id(value)] = out
+        for k, v in value.items():
+            # extension fields (x-*) are free-form: keep them as written
+            out[k] = v if isinstance(k, str) and k.startswith("x-") else _interpolated(v, env,
+                                                                                     memo)
+            out.pos[k] = value.pos[k]
+        return out
+    if isinstance(value, YList):
+        hit = memo.get(id(value))
+        if hit is not None:
+            return hit
+        out_list = new_list()
+        memo[id(value)] = out_list
+        out_list.extend(_interpolated(v, env, memo) for v in value)
+        out_list.pos.extend(value.pos)
+        return out_list
+    return value
+
+
+def _normalise(model: YMap) -> None:
+    services = model.get("services")
+    if isinstance(services, YMap):
+        for svc in services.values():
+            if isinstance(svc, YMap):
+                _normalise_service(svc)
+
+
+def _normalise_service(svc: YMap) -> None:
+    """``environment`` as a list becomes a mapping (each entry keeps the item's position)."""
+    env = svc.get("environment")
+    if isinstance(env, YList):
+        mapping = new_map()
+        for i, item in enumerate(env):
+            if not isinstance(item, str):
+                continue
+            k, sep, v = item.partition("=")
+            value: Any = v if sep else None
+            if isinstance(item, Unresolved) and sep:
+                value = Unresolved(v)
+                value.variables, value.errors = item.variables, item.errors
+            elif is_interpolated(item) and sep:
+                value = Interpolated(v)
+            if isinstance(value, Interpolated) and isinstance(item, Interpolated):
+                value.raw = item.raw.partition("=")[2]
+            mapping[k] = value
+            mapping.pos[k] = item_to_keypos(env.pos[i])
+        svc["environment"] = mapping

