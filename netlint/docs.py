@@ -70,3 +70,52 @@ def rules_reference_markdown(rules: Iterable[Rule]) -> str:
         if refs:
             out += ["**References:**", ""] + [f"- {ref}" for ref in refs] + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+PSS_BEGIN = "<!-- pss:begin (generated from rules/kubernetes/pss-*.yaml) -->"
+PSS_END = "<!-- pss:end -->"
+
+
+def _pss_level(r: Rule) -> str:
+    if "pss-baseline" not in r.tags:
+        return "restricted"
+    replaced = r.params.get("replaced-at-restricted")
+    if replaced is None:
+        return "baseline (kept at restricted)"
+    if replaced == "v1.0":
+        return "baseline (replaced at restricted)"
+    return f"baseline (replaced at restricted from {replaced})"
+
+
+def _pss_versions(r: Rule) -> str:
+    """The version window and the versions where the control changes, from the params."""
+    p = r.params
+    parts = [f"{p['since']}+"]
+    changes: list[str] = []
+    for value in p.values():
+        if isinstance(value, dict):
+            changes += [f"{v} adds {', '.join(names)}" for v, names in value.items()
+                        if v != p["since"]]
+    if "fields-from" in p:
+        changes.append(f"annotations before {p['fields-from']}, fields from then")
+    if "windows-exempt-from" in p:
+        changes.append(f"Windows pods exempt from {p['windows-exempt-from']}")
+    if "user-namespaces-relax-from" in p:
+        changes.append(f"`hostUsers: false` exempt from {p['user-namespaces-relax-from']}")
+    return "; ".join(parts + changes)
+
+
+def pss_markdown(rules: Iterable[Rule]) -> str:
+    """The PSS controls: rule, upstream check, level, versions, what it checks."""
+    rows = sorted((r for r in rules if r.id.startswith("pss-")),
+                  key=lambda r: ("pss-baseline" not in r.tags, r.id))
+    lines = [
+        "| rule | PSS check | level | policy versions | what it checks |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| `{r.id}` | {r.params.get('control', '')} | {_pss_level(r)} | "
+            f"{_cell(_pss_versions(r))} | {_cell(r.docs.get('what', r.title))} |"
+        )
+    return "\n".join(lines) + "\n"

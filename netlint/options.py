@@ -17,7 +17,7 @@ class ScanOptions:
     exclude: list[str] = field(default_factory=list)
     rule_dirs: list[str] = field(default_factory=list)
     pss_version: str = "latest"
-    pss_level: str = "restricted"  # "baseline" | "restricted" | "namespace"
+    pss_level: str = "auto"  # "auto" (from --select) | "baseline" | "restricted" | "namespace"
     namespace: str = "default"  # namespace of objects that do not name one
     fail_on: str = "warning"
     include_suppressed: bool = False

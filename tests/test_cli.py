@@ -33,7 +33,7 @@ def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
 
 def test_exit_codes_findings_clean_and_usage() -> None:
     assert run("scan", BAD).exit_code == 1
-    assert run("scan", CLEAN).exit_code == 0
+    assert run("scan", CLEAN, "--select", "non-root").exit_code == 0
     assert run("scan", "does/not/exist.yaml").exit_code == 2
     result = run("scan", BAD, "--select", "no-such-rule")
     assert result.exit_code == 2 and "unknown rule id or tag 'no-such-rule'" in result.output
@@ -50,13 +50,15 @@ def test_select_and_ignore_by_tag_and_id() -> None:
     out = run("scan", BAD, "--select", "non-root", "--format", "json").output
     rules = {f["rule"] for f in json.loads(out)["findings"]}
     assert rules == {"k8s-container-runs-as-root"}
-    result = run("scan", BAD, "--ignore", "k8s-container-runs-as-root", "--format", "json")
-    assert "k8s-container-runs-as-root" not in result.output
+    result = run("scan", BAD, "--select", "non-root", "--ignore", "k8s-container-runs-as-root",
+                 "--format", "json")
+    assert json.loads(result.output)["findings"] == []
 
 
 def test_stdin_and_output_file(tmp_path: Path) -> None:
     out = tmp_path / "report.sarif"
-    result = run("scan", "-", "--format", "sarif", "--output", str(out), input=POD_ROOT)
+    result = run("scan", "-", "--format", "sarif", "--output", str(out), "--select", "non-root",
+                 input=POD_ROOT)
     assert result.exit_code == 1
     doc = json.loads(out.read_text())
     (res,) = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "k8s-run-as-user-root"]
@@ -78,7 +80,7 @@ def test_nothing_recognised_is_not_success(tmp_path: Path) -> None:
 def test_unparseable_file_is_a_finding_and_other_files_are_still_scanned(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("a: [\n")
     (tmp_path / "pod.yaml").write_text(POD_ROOT)
-    out = json.loads(run("scan", str(tmp_path), "--format", "json").output)
+    out = json.loads(run("scan", str(tmp_path), "--format", "json", "--select", "non-root").output)
     rules = sorted(f["rule"] for f in out["findings"])
     assert "parse-error" in rules and "k8s-run-as-user-root" in rules
 
@@ -86,7 +88,8 @@ def test_unparseable_file_is_a_finding_and_other_files_are_still_scanned(tmp_pat
 def test_config_file_is_found_and_cli_overrides_it(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".netlint.yaml").write_text(
-        "ignore: [k8s-run-as-user-root]\nseverity:\n  k8s-container-runs-as-root: note\n")
+        "select: [non-root]\nignore: [k8s-run-as-user-root]\n"
+        "severity:\n  k8s-container-runs-as-root: note\n")
     (tmp_path / "pod.yaml").write_text(POD_ROOT)
     out = json.loads(run("scan", str(tmp_path), "--format", "json").output)
     assert {f["rule"] for f in out["findings"]} == {"k8s-container-runs-as-root"}
@@ -121,7 +124,7 @@ def test_per_path_ignores(tmp_path: Path) -> None:
     (tmp_path / "dev" / "pod.yaml").write_text(POD_ROOT)
     (tmp_path / "prod.yaml").write_text(POD_ROOT)
     (tmp_path / ".netlint.yaml").write_text('per-path-ignores:\n  "dev/*": [non-root]\n')
-    out = json.loads(run("scan", str(tmp_path), "--format", "json").output)
+    out = json.loads(run("scan", str(tmp_path), "--format", "json", "--select", "non-root").output)
     assert {Path(f["path"]).name for f in out["findings"]} == {"prod.yaml"}
 
 

@@ -77,7 +77,8 @@ def test_github_format_and_step_summary(tmp_path: Path, monkeypatch: pytest.Monk
     summary.write_text("earlier step\n")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, ["scan", "examples", "--format", "github"])
+    result = CliRunner().invoke(main, ["scan", "examples", "--format", "github",
+                                       "--select", "non-root"])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert ("::error file=examples/deployment-web.yaml,line=26,endLine=26,col=13,"
@@ -103,7 +104,8 @@ def test_step_summary_cells_cannot_break_the_table(tmp_path: Path,
 def test_text_output_caret_summary_statistics_and_doc_links(monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, ["scan", "examples", "--statistics"])
+    result = CliRunner().invoke(main, ["scan", "examples", "--statistics", "--select",
+                                       "non-root"])
     out = result.output
     assert result.exit_code == 1
     assert "    26 |             runAsUser: 0\n       |             ^^^^^^^^^^^^\n" in out
@@ -112,7 +114,8 @@ def test_text_output_caret_summary_statistics_and_doc_links(monkeypatch: pytest.
     assert summary.search(out)
     assert "      2  k8s-container-runs-as-root" in out
     assert "docs/rules.md#k8s-run-as-user-root" in out
-    quiet = CliRunner().invoke(main, ["scan", "examples", "--quiet"]).output
+    quiet = CliRunner().invoke(main, ["scan", "examples", "--quiet", "--select",
+                                      "non-root"]).output
     (line,) = quiet.strip().splitlines()
     assert summary.fullmatch(line)
 

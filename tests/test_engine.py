@@ -48,7 +48,8 @@ def test_rule_exception_becomes_internal_error_and_scan_goes_on(
     base = rules["k8s-container-runs-as-root"]
     rules["exploding-rule"] = replace(base, id="exploding-rule", template=broken_template,
                                       same_defect_as=(), _module=[])
-    result = Engine(ScanOptions(), rules=rules).scan([str(tmp_path)])
+    options = ScanOptions(select=["non-root", "exploding-rule"])
+    result = Engine(options, rules=rules).scan([str(tmp_path)])
     by_rule = {f.rule_id: f for f in result.findings}
     assert "internal-error" in by_rule
     assert "exploding-rule" in by_rule["internal-error"].message
@@ -73,7 +74,8 @@ def test_same_defect_is_reported_once(tmp_path: Path) -> None:
     rules["twin-rule"] = twin
     rules["k8s-container-runs-as-root"] = replace(
         rules["k8s-container-runs-as-root"], same_defect_as=("twin-rule",), _module=[])
-    result = Engine(ScanOptions(), rules=rules).scan([str(tmp_path)])
+    result = Engine(ScanOptions(select=["non-root", "twin-rule"]), rules=rules).scan(
+        [str(tmp_path)])
     assert [f.rule_id for f in result.findings] == ["twin-rule"]
 
 

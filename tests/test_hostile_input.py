@@ -175,7 +175,8 @@ def test_utf16_and_utf32_with_bom_are_read(tmp_path: Path, codec: str) -> None:
            "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}[codec]
     root = POD.replace("runAsNonRoot: true", "runAsNonRoot: false").replace("1000", "0")
     (tmp_path / "pod.yaml").write_bytes(bom + root.encode(codec))
-    result = scan([str(tmp_path)])
+    assert_no_internal_error(scan([str(tmp_path)]))
+    result = scan([str(tmp_path)], select=CORE)
     assert result.stats.documents_total == 1
     assert "k8s-container-runs-as-root" in ids_of(result)
     assert_no_internal_error(result)
@@ -259,8 +260,9 @@ def test_huge_lists(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text(
         f"apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n{containers}")
     start = time.perf_counter()
-    result = scan([str(tmp_path)])
-    assert time.perf_counter() - start < 10
+    assert_no_internal_error(scan([str(tmp_path)]))
+    result = scan([str(tmp_path)], select=CORE)
+    assert time.perf_counter() - start < 20
     assert_no_internal_error(result)
     assert ids_of(result).count("k8s-container-runs-as-root") == 5_000
 

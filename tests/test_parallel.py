@@ -27,7 +27,7 @@ EXTRA = {
     ),
     "z/comment.yaml": (
         "apiVersion: v1\nkind: Pod\nmetadata: {name: c}\nspec:\n  containers:\n"
-        "    - name: a  # netlint: disable=k8s-container-runs-as-root legacy\n      image: x\n"
+        "    - name: a  # netlint: disable=all legacy\n      image: x\n"
         "# netlint: disable=k8s-run-as-user-root nothing to silence\n"
     ),
     "z/broken.yaml": "apiVersion: v1\nkind: Pod\nspec: [\n",

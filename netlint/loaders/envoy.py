@@ -1,0 +1,85 @@
+"""Envoy documents of one scan, grouped into deployments.
+
+A bootstrap whose ``dynamic_resources`` load listeners or clusters from files
+(``lds_config``/``cds_config`` with ``path_config_source.path`` or the older ``path``) and
+those LDS/CDS files form one deployment: a rule that reads a cluster in ``cds.yaml`` may
+need the listeners of ``lds.yaml`` that use it.  The referenced path is the deployed one
+(``/etc/envoy/lds.yaml``), so a file of the scan matches when it is that path relative to
+the bootstrap, or has its name and sits in the bootstrap's directory or (failing both) is
+the only file of the scan with that name.
+
+The index is built once per scan and kept in ``ctx.shared``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from netlint.model.envoy import EnvoyConfig, dynamic_resource_paths, envoy_config
+from netlint.yamlnodes import Document, Path
+
+SHARED_KEY = "envoy.index"
+
+
+@dataclass
+class EnvoyIndex:
+    """Which Envoy documents belong together, and the file references that resolved."""
+
+    groups: dict[int, list[Document]] = field(default_factory=dict)  # id(doc) -> group
+    # (bootstrap, path in it, "lds"|"cds", referenced file, resolved document or None)
+    references: list[tuple[Document, Path, str, str, Document | None]] = field(
+        default_factory=list)
+
+    def related(self, doc: Document) -> list[Document]:
+        """The documents deployed with ``doc`` (itself included)."""
+        return self.groups.get(id(doc), [doc])
+
+    def related_configs(self, doc: Document) -> list[EnvoyConfig]:
+        return [envoy_config(d) for d in self.related(doc)]
+
+
+def _norm(path: str) -> str:
+    return os.path.normcase(os.path.normpath(path))
+
+
+def build_index(documents: Iterable[Document]) -> EnvoyIndex:
+    docs = [d for d in documents if d.kind == "envoy"]
+    by_path: dict[str, list[Document]] = {}
+    by_name: dict[str, list[Document]] = {}
+    for d in docs:
+        by_path.setdefault(_norm(d.source.path), []).append(d)
+        by_name.setdefault(os.path.basename(d.source.path), []).append(d)
+    index = EnvoyIndex()
+    for boot in docs:
+        refs = dynamic_resource_paths(boot)
+        if not refs:
+            continue
+        group = [boot]
+        base = os.path.dirname(boot.source.path)
+        for kind, ref, path in refs:
+            name = os.path.basename(ref)
+            candidates = (
+                by_path.get(_norm(os.path.join(base, ref)))
+                or [d for d in by_name.get(name, ()) if _norm(os.path.dirname(d.source.path))
+                    == _norm(base)]
+                or (by_name[name] if len(by_name.get(name, ())) == 1 else [])
+            )
+            candidates = [d for d in candidates if d is not boot]
+            index.references.append((boot, path, kind, ref, candidates[0] if candidates
+                                     else None))
+            group.extend(d for d in candidates if d not in group)
+        for d in group:
+            merged = index.groups.setdefault(id(d), [])
+            merged.extend(x for x in group if x not in merged)
+    return index
+
+
+def scan_index(shared: dict[str, object], documents: Iterable[Document]) -> EnvoyIndex:
+    """The index of this scan, built on first use."""
+    index = shared.get(SHARED_KEY)
+    if not isinstance(index, EnvoyIndex):
+        index = build_index(documents)
+        shared[SHARED_KEY] = index
+    return index

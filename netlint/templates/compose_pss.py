@@ -1,0 +1,106 @@
+"""Compose services: the Pod Security Standards controls that map directly onto Compose.
+
+One template, one ``control`` per rule: privileged, host network/PID/IPC namespaces,
+capabilities beyond the PSS baseline list, seccomp or AppArmor turned off, and bind
+mounts of sensitive host paths (short ``SRC:DST[:MODE]`` and long ``type: bind`` syntax).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from netlint.loaders.compose import compose_services, is_unresolved, parse_mount, truthy
+from netlint.templates.base import RuleContext, Violation
+from netlint.yamlnodes import Document
+
+TARGETS = ("compose",)
+CONTROLS = ("privileged", "host-network", "host-pid", "host-ipc", "cap-add", "seccomp",
+            "apparmor", "sensitive-mount")
+PARAMS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["control"],
+    "properties": {
+        "control": {"enum": list(CONTROLS)},
+        "allowed": {"type": "array", "items": {"type": "string"}},
+        "paths": {"type": "array", "items": {"type": "string"}},
+    },
+}
+_NAMESPACE_KEY = {"host-network": "network_mode", "host-pid": "pid", "host-ipc": "ipc"}
+
+
+def _capability(name: Any) -> str:
+    text = str(name).strip().upper()
+    return text.removeprefix("CAP_")
+
+
+def _security_opts(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    opts = svc.get("security_opt")
+    if isinstance(opts, str):
+        yield ("security_opt",), opts
+    elif isinstance(opts, list):
+        for i, opt in enumerate(opts):
+            if isinstance(opt, str):
+                yield ("security_opt", i), opt
+
+
+def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Bind mounts (short or long syntax) by their ``volumes`` index, as the Compose loader
+    parses them; sources that depend on an unset variable are left out."""
+    volumes = svc.get("volumes")
+    if not isinstance(volumes, list):
+        return
+    for i, item in enumerate(volumes):
+        mount = parse_mount(item)
+        if (mount is not None and mount.type == "bind" and mount.source
+                and not is_unresolved(mount.source)):
+            yield ("volumes", i), mount.source
+
+
+def sensitive(source: str, paths: list[str]) -> str | None:
+    """The sensitive path ``source`` is, lies under, or contains (mounting ``/var/run``
+    exposes ``/var/run/docker.sock``); ``/`` itself only matches ``/``."""
+    norm = posixpath.normpath(source.strip()) if source.startswith("/") else ""
+    if not norm:
+        return None
+    for p in paths:
+        if norm == p or (p != "/" and norm.startswith(p.rstrip("/") + "/")):
+            return p
+        if norm != "/" and p.startswith(norm + "/"):
+            return p
+    return None
+
+
+def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    control = params["control"]
+    for name, svc, base in compose_services(doc):
+        if control == "privileged" and truthy(svc.get("privileged")):
+            yield Violation((*base, "privileged"), f"service '{name}' sets privileged: true")
+        elif control in _NAMESPACE_KEY:
+            key = _NAMESPACE_KEY[control]
+            if svc.get(key) == "host":
+                yield Violation((*base, key), f"service '{name}' sets {key}: host")
+        elif control == "cap-add" and isinstance(svc.get("cap_add"), list):
+            allowed = frozenset(params.get("allowed", ()))
+            for i, cap in enumerate(svc["cap_add"]):
+                if not is_unresolved(cap) and _capability(cap) not in allowed:
+                    yield Violation((*base, "cap_add", i),
+                                    f"service '{name}' adds capability {cap}, beyond the "
+                                    "Pod Security Standards baseline set")
+        elif control in ("seccomp", "apparmor"):
+            for path, opt in _security_opts(svc):
+                key, _, value = opt.replace("=", ":", 1).partition(":")
+                if key.strip() == control and value.strip() == "unconfined":
+                    yield Violation((*base, *path),
+                                    f"service '{name}' turns {control} off ({opt})")
+        elif control == "sensitive-mount":
+            for path, source in _bind_sources(svc):
+                hit = sensitive(source, list(params.get("paths", ())))
+                if hit is not None:
+                    root = source.rstrip("/")
+                    inside = f", which holds {hit}" if root and hit.startswith(root + "/") else ""
+                    yield Violation((*base, *path),
+                                    f"service '{name}' bind-mounts the host path {source}"
+                                    f"{inside}")

@@ -1,0 +1,44 @@
+"""PSS allowPrivilegeEscalation: every container must set it to false explicitly
+(Windows pods are exempt from v1.25)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from netlint.loaders.kubernetes import PodSpec
+from netlint.model.pss import is_windows, minor, params_schema, project_check
+from netlint.templates.base import Violation
+
+TARGETS = ("kubernetes",)
+SCOPE = "project"
+PARAMS_SCHEMA = params_schema(**{
+    "windows-exempt-from": {"type": "string", "pattern": "^v1\\.(0|[1-9][0-9]*)$"},
+})
+
+
+def windows_exempt(pod: PodSpec, version: int, params: Mapping[str, Any]) -> bool:
+    since = params.get("windows-exempt-from")
+    return since is not None and version >= minor(since) and is_windows(pod)
+
+
+def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterator[Violation]:
+    if windows_exempt(pod, version, params):
+        return
+    for c in pod.containers():
+        sc = c.security_context
+        value = sc.get("allowPrivilegeEscalation")
+        if value is False:
+            continue
+        if value is not None:
+            yield Violation((*c.path, "securityContext", "allowPrivilegeEscalation"),
+                            f"{pod.obj.label}: {c.described} sets allowPrivilegeEscalation: "
+                            f"{str(value).lower()}; set it to false")
+        else:
+            target = (*c.path, "securityContext") if "securityContext" in c.value else c.path
+            yield Violation(target, f"{pod.obj.label}: {c.described} does not set "
+                                    "allowPrivilegeEscalation: false; add it to its "
+                                    "securityContext")
+
+
+check_project = project_check(violations)

@@ -1,0 +1,28 @@
+"""PSS runAsUser: no ``runAsUser: 0`` (shared with ``k8s-run-as-user-root``); from v1.35
+a pod with ``hostUsers: false`` is exempt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from netlint.loaders.kubernetes import PodSpec
+from netlint.model.pss import params_schema, project_check
+from netlint.templates.base import Violation
+from netlint.templates.pod_run_as_user_root import run_as_user_root_violations
+from netlint.templates.pss_run_as_non_root import PARAMS_SCHEMA as _NON_ROOT_SCHEMA
+from netlint.templates.pss_run_as_non_root import user_namespace_exempt
+
+TARGETS = ("kubernetes",)
+SCOPE = "project"
+PARAMS_SCHEMA = params_schema(**{
+    "user-namespaces-relax-from": _NON_ROOT_SCHEMA["properties"]["user-namespaces-relax-from"],
+})
+
+
+def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterator[Violation]:
+    if not user_namespace_exempt(pod, version, params):
+        yield from run_as_user_root_violations(pod)
+
+
+check_project = project_check(violations)
