@@ -453,7 +453,8 @@ spec:
         "true"]
     assert validate_params({"for-each": "@pods", "assert": {"path": "a", "exists": True},
                             "message": "m"}) == (("for-each",), "unknown scope '@pods' "
-                                                 "(known: @pod-specs, @containers)")
+                                                 "(known: @pod-specs, @containers, "
+                                                 "@pod-and-containers)")
 
 
 def test_scaffolded_examples_are_not_scanned_with_the_project(tmp_path: Path,

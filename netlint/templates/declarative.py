@@ -35,6 +35,10 @@ pod-level check is written once for all workload kinds::
       assert: {not: {path: securityContext.privileged, equals: true}}
       message: "{kind}/{name}: container '{0}' sets privileged: true"
 
+``@pod-and-containers`` visits the pod spec and then each of its containers, for a field
+that both levels carry (``securityContext.runAsUser``); there ``{0}`` says which one:
+``pod``, ``container 'web'``, ``init container 'setup'`` or ``ephemeral container 'dbg'``.
+
 ``target`` is the rule file's own field.  Kubernetes documents are checked object by object
 (``kind: List`` items included) and paths are relative to the object; Compose, Envoy and
 other documents are checked as a whole.  ``target: any`` also reads YAML that netlint does
@@ -47,12 +51,17 @@ Conditions (:mod:`netlint.model.conditions`): a leaf ``{path: P, <operator>: ope
 or ``{all: [...]}``, ``{any: [...]}``, ``{not: C}``, ``{if: C, then: C}``.
 Operators: ``equals``, ``not-equals``, ``in``, ``not-in``, ``exists``, ``missing``,
 ``matches``, ``not-matches`` (Python regex, searched), ``less-than``, ``less-or-equal``,
-``greater-than``, ``greater-or-equal``,
+``greater-than``, ``greater-or-equal``, ``truthy`` (``true``: a boolean as Compose reads
+one, YAML ``true`` or the strings true/yes/on/1 in any case; ``false``: anything else),
 ``cidr-contains`` (the value's network contains the operand), ``cidr-within`` (the value
 lies inside the operand), ``cidr-overlaps``; CIDR operands may be lists (any of them).
 
 * A leaf must hold for *every* value its path reaches; a wildcard that reaches nothing
-  holds.  Value operators skip absent keys; use ``exists`` to require a key.
+  holds.  Value operators skip absent keys; use ``exists`` to require a key.  They also
+  skip values the loader could not resolve (Compose ``${VAR}`` with no value and no
+  default): such a value is unknown, so the rule does not guess.
+* ``for-each`` visits the mappings and lists its path reaches; scalar items (a service
+  written as ``web:`` with no body, a string in a list of objects) are skipped.
 * ``not`` is per value: ``not: {path: c[*].x, equals: true}`` means "no ``x`` is true".
 * ``any`` holds when one branch holds; otherwise its *last* branch's failures are reported
   (write the fix you recommend last).  ``{if: A, then: B}`` checks B only where A holds.
@@ -95,7 +104,7 @@ from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document, Path
 
 TARGETS = ("any",)
-SPECIAL_SCOPES = ("@pod-specs", "@containers")
+SPECIAL_SCOPES = ("@pod-specs", "@containers", "@pod-and-containers")
 READS_UNCLASSIFIED = True  # with `target: any`, the engine also passes plain YAML documents
 
 _GLOBS: dict[str, Any] = {
@@ -209,7 +218,7 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             scopes = [paths.Target(base, root, base)]
         ident = _identity(root)
         for scope in scopes:
-            if scope.missing:
+            if scope.missing or not isinstance(scope.value, Mapping | list):
                 continue
             result = rule.check(scope.value, scope.path)
             seen: set[Path] = set()
@@ -226,13 +235,15 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                     "key": str(rel[-1]) if rel else "",
                 }
                 captures = (*scope.captures, *t.captures)
-                yield Violation(t.path, _format(template, captures, fields),
-                                context=f"{ident['kind']}/{ident['name']}:{fields['path']}")
+                # no explicit context: the engine's (object, path, offending text) keeps
+                # fingerprints equal to those of the Python templates these rules replace
+                yield Violation(t.path, _format(template, captures, fields))
 
 
 def _special_scopes(doc: Document, base: Path, scope: str) -> list[paths.Target]:
-    """``@pod-specs`` / ``@containers``: the pod spec of a Pod or of any workload's
-    template, or each of its containers (init and ephemeral too; ``{0}`` is the name)."""
+    """``@pod-specs`` / ``@containers`` / ``@pod-and-containers``: the pod spec of a Pod or
+    of any workload's template, each of its containers (init and ephemeral too; ``{0}`` is
+    the name), or both (``{0}`` is ``pod`` or e.g. ``container 'web'``)."""
     if doc.kind != "kubernetes":
         return []
     from netlint.loaders.kubernetes import pod_specs
@@ -243,6 +254,10 @@ def _special_scopes(doc: Document, base: Path, scope: str) -> list[paths.Target]
             continue
         if scope == "@pod-specs":
             out.append(paths.Target(pod.spec_path, pod.spec, pod.spec_path))
+        elif scope == "@pod-and-containers":
+            out.append(paths.Target(pod.spec_path, pod.spec, pod.spec_path, ("pod",)))
+            out.extend(paths.Target(c.path, c.value, c.path, (c.described,))
+                       for c in pod.containers())
         else:
             out.extend(paths.Target(c.path, c.value, c.path, (c.name,))
                        for c in pod.containers())
@@ -264,10 +279,13 @@ def _matches(rule: _Compiled, root: Mapping[str, Any]) -> bool:
 def _identity(root: Mapping[str, Any]) -> dict[str, str]:
     meta = root.get("metadata")
     meta = meta if isinstance(meta, Mapping) else {}
+    name = meta.get("name") or root.get("name")
+    if not isinstance(name, str) and isinstance(meta.get("generateName"), str):
+        name = meta["generateName"] + "*"  # as the Kubernetes loader names such objects
     return {
         "kind": _str(root.get("kind"), "?"),
         "apiVersion": _str(root.get("apiVersion"), "?"),
-        "name": _str(meta.get("name") or root.get("name"), "<unnamed>"),
+        "name": _str(name, "<unnamed>"),
         "namespace": _str(meta.get("namespace"), "default"),
     }
 
