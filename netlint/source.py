@@ -66,6 +66,9 @@ class Source:
         is clipped to the end of its last real line, so that regions never point past the
         text a user sees.
         """
+        if (end_line0, end_col0) < (line0, col0):
+            # never let a region run backwards (SARIF consumers reject it)
+            end_line0, end_col0 = line0, max(len(self.line_text(line0 + 1)), col0)
         if end_line0 > line0 and end_col0 == 0:
             end_line0 -= 1
             end_col0 = len(self.line_text(end_line0 + 1))

@@ -410,8 +410,9 @@ def locate(doc: Document, path: Path) -> tuple[Source, Span]:
             break
     if last_map_entry is not None:
         src, kl, kc, kel, kec, _vl, _vc, vel, vec = last_map_entry
-        if vel > kl and not (vel == kl + 1 and vec == 0):
-            # a block collection or a multi-line scalar: the key names it best
+        if (vel > kl and not (vel == kl + 1 and vec == 0)) or (vel, vec) < (kel, kec):
+            # a block collection or a multi-line scalar: the key names it best; so it does
+            # for an alias (*name), whose value marks are those of the anchored node
             return src, src.span(kl, kc, kel, kec)
         return src, src.span(kl, kc, vel, vec)
     if last_item is not None:

@@ -111,3 +111,10 @@ def test_brackets_in_strings_and_comments_do_not_hide_depth() -> None:
     text = "a: ']]]]]]]]' # ]]]]]]]]\nb: " + "[" * depth + "]" * depth + "\n"
     _, err = parse_documents(Source("tricky.yaml", text))
     assert err is not None and err.rule == "yaml-too-deep"
+
+
+def test_alias_value_points_at_the_key_not_backwards_to_the_anchor() -> None:
+    doc = _parse("a: &x\n  k: v\nb:\n  c: *x\n")[0]
+    _, span = locate(doc, ("b", "c"))
+    assert span == Span(4, 3, 4, 4)
+    assert (span.end_line, span.end_column) >= (span.start_line, span.start_column)
