@@ -286,7 +286,7 @@ def _make_leaf(steps: tuple[Step, ...], op: str, operand: Any, message: str | No
 
     def run(root: Any, base: tuple[Any, ...]) -> Result:
         result = Result()
-        for t in paths.resolve(root, steps, base):
+        for t in paths.resolve(root, steps, base, missing=predicate is None):
             if want_present:
                 ok = not t.missing
             elif want_absent:
