@@ -549,3 +549,20 @@ spec:
         "p.yaml:8:25-8:37: error [k8s-run-as-user-root] Pod/job-*: init container 'setup' "
         "sets runAsUser: 0 (root); use a non-zero UID",
     ]
+
+
+def test_match_globs_compile_once_and_keep_fnmatch_semantics() -> None:
+    from fnmatch import fnmatchcase
+
+    from netlint.templates.declarative import _globs
+
+    assert _globs(None) is None
+    for spec in ("Pod", ["Pod", "Deployment"], "apps/*", ["v1", "*.istio.io/v1?"],
+                 "[A-C]*Set"):
+        match = _globs(spec)
+        assert match is not None
+        globs = [spec] if isinstance(spec, str) else spec
+        for text in ("Pod", "pod", "Deployment", "apps/v1", "apps", "v1", "v1beta1",
+                     "security.istio.io/v1b", "networking.istio.io/v1", "DaemonSet",
+                     "ReplicaSet", "StatefulSet"):
+            assert match(text) == any(fnmatchcase(text, g) for g in globs), (spec, text)
