@@ -453,7 +453,8 @@ spec:
         "true"]
     assert validate_params({"for-each": "@pods", "assert": {"path": "a", "exists": True},
                             "message": "m"}) == (("for-each",), "unknown scope '@pods' "
-                                                 "(known: @pod-specs, @containers)")
+                                                 "(known: @pod-specs, @containers, "
+                                                 "@pod-and-containers)")
 
 
 def test_scaffolded_examples_are_not_scanned_with_the_project(tmp_path: Path,
@@ -467,3 +468,101 @@ def test_scaffolded_examples_are_not_scanned_with_the_project(tmp_path: Path,
     result = scan(["."], rule_dirs=[".netlint/rules"], select=["my-rule"])
     assert [f.path for f in result.findings] == ["app.yaml"]  # not the failing example
     assert result.stats.files == 1
+
+
+# --- Compose values: truthy strings, unresolved variables, scalar services -------------------
+
+
+def test_truthy_operator_reads_compose_booleans() -> None:
+    values = {"x": [True, "yes", " On ", "1", "TRUE", False, "no", 1, 0, None, "host"]}
+    # truthy: false fails where the value is truthy (YAML true or true/yes/on/1, any case)
+    assert _fails({"path": "x[*]", "truthy": False}, values) == [("x", i) for i in range(5)]
+    # the integer 1 is not a Compose boolean string; null is present and not truthy
+    assert _fails({"path": "x[*]", "truthy": True}, values) == [("x", i) for i in range(5, 11)]
+    with pytest.raises(ConditionError, match="takes true or false"):
+        compile_condition({"path": "x", "truthy": "yes"})
+
+
+def test_value_operators_do_not_judge_unresolved_values() -> None:
+    from netlint.loaders.compose_interp import interpolate, is_unresolved
+
+    unknown = interpolate("${NETLINT_TEST_SURELY_UNSET}host", {})
+    assert is_unresolved(unknown) and unknown == "host"
+    doc = {"a": unknown, "b": "host", "c": interpolate("${NETLINT_TEST_SURELY_UNSET}", {})}
+    assert _fails({"path": "*", "not-equals": "host"}, doc) == [("b",)]
+    assert _fails({"path": "*", "truthy": True}, doc) == [("b",)]
+    assert _fails({"path": "c", "not-matches": "host"}, doc) == []
+    # the key is there all the same
+    assert _fails({"path": "c", "exists": True}, doc) == []
+    assert _fails({"path": "c", "missing": True}, doc) == [("c",)]
+
+
+def test_converted_compose_rules_keep_compose_semantics(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("""\
+services:
+  empty:
+  app:
+    privileged: "yes"
+    network_mode: "${NETLINT_TEST_SURELY_UNSET}host"
+    read_only: ${NETLINT_TEST_SURELY_UNSET}
+    security_opt: ["seccomp = unconfined", "seccomp:unconfined=no"]
+  db:
+    privileged: "no"
+    read_only: "True"
+    userns_mode: " HOST "
+    logging: {driver: none}
+""")
+    result = scan([str(tmp_path)], select=[
+        "compose-privileged", "compose-host-network", "compose-writable-root-filesystem",
+        "compose-seccomp-unconfined", "compose-host-userns", "compose-logging-disabled"])
+    assert [golden_line(f, tmp_path) for f in result.findings] == [
+        "compose.yaml:4:5-4:22: error [compose-privileged] service 'app' sets privileged: true",
+        "compose.yaml:7:20-7:42: warning [compose-seccomp-unconfined] service 'app' turns "
+        "seccomp off (seccomp = unconfined)",
+        "compose.yaml:11:5-11:26: error [compose-host-userns] service 'db' uses the host user "
+        "namespace (userns_mode: host), bypassing the daemon's user-namespace remapping",
+        "compose.yaml:12:15-12:27: note [compose-logging-disabled] service 'db' discards its "
+        "logs (logging driver none)",
+    ]
+
+
+def test_pod_and_containers_scope_names_the_level(tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text("""\
+apiVersion: v1
+kind: Pod
+metadata: {generateName: job-}
+spec:
+  securityContext: {runAsUser: 0}
+  initContainers:
+    - name: setup
+      securityContext: {runAsUser: 0}
+  containers:
+    - name: main
+      securityContext: {runAsUser: 1000}
+    - name: side
+      securityContext: {runAsUser: false}
+""")
+    result = scan([str(tmp_path)], select=["k8s-run-as-user-root"])
+    assert [golden_line(f, tmp_path) for f in result.findings] == [
+        "p.yaml:5:21-5:33: error [k8s-run-as-user-root] Pod/job-*: pod sets runAsUser: 0 "
+        "(root); use a non-zero UID",
+        "p.yaml:8:25-8:37: error [k8s-run-as-user-root] Pod/job-*: init container 'setup' "
+        "sets runAsUser: 0 (root); use a non-zero UID",
+    ]
+
+
+def test_match_globs_compile_once_and_keep_fnmatch_semantics() -> None:
+    from fnmatch import fnmatchcase
+
+    from netlint.templates.declarative import _globs
+
+    assert _globs(None) is None
+    for spec in ("Pod", ["Pod", "Deployment"], "apps/*", ["v1", "*.istio.io/v1?"],
+                 "[A-C]*Set"):
+        match = _globs(spec)
+        assert match is not None
+        globs = [spec] if isinstance(spec, str) else spec
+        for text in ("Pod", "pod", "Deployment", "apps/v1", "apps", "v1", "v1beta1",
+                     "security.istio.io/v1b", "networking.istio.io/v1", "DaemonSet",
+                     "ReplicaSet", "StatefulSet"):
+            assert match(text) == any(fnmatchcase(text, g) for g in globs), (spec, text)

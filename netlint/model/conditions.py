@@ -11,7 +11,11 @@ lists failures (values that break the condition, or the parent of a missing key 
 ``not: {path: containers[*].privileged, equals: true}`` means "no container sets it".
 ``any`` holds when one branch holds and otherwise reports its *last* branch's failures;
 ``{if: A, then: B}`` checks B only where A holds.
-Value operators ignore keys that are absent (combine with ``exists`` to require them).
+Value operators ignore keys that are absent (combine with ``exists`` to require them)
+and values a loader could not resolve (a Compose ``${VAR}`` with no value): those are
+unknown, so a rule neither passes nor fails them (``exists`` still sees the key).
+``truthy: true`` holds for a boolean the way Compose reads one: YAML ``true`` or the
+strings ``true``/``yes``/``on``/``1`` in any case; ``truthy: false`` holds for any other value.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from netlint.loaders.compose_interp import is_unresolved
 from netlint.model import paths
 from netlint.model.paths import PathSyntaxError, Step, Target
 
@@ -44,6 +49,7 @@ OPERATORS: dict[str, str] = {
     "cidr-contains": "cidrs",
     "cidr-within": "cidrs",
     "cidr-overlaps": "cidrs",
+    "truthy": "bool",
 }
 COMBINATORS = ("all", "any", "not", "if")
 
@@ -115,7 +121,19 @@ def _text(value: Any) -> str | None:
     return None
 
 
+TRUTHY_STRINGS = frozenset({"true", "yes", "on", "1"})
+
+
+def truthy(value: Any) -> bool:
+    """A Compose-style boolean: YAML ``true`` or the strings true/yes/on/1 (any case)."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() in TRUTHY_STRINGS
+
+
 def _predicate(op: str, operand: Any) -> Callable[[Any], bool]:
+    if op == "truthy":
+        return lambda v: truthy(v) == operand
     if op == "equals":
         return lambda v: strict_equal(v, operand)
     if op == "not-equals":
@@ -262,19 +280,19 @@ def _leaf(spec: Mapping[str, Any], where: tuple[str | int, ...]) -> Condition:
 
 def _make_leaf(steps: tuple[Step, ...], op: str, operand: Any, message: str | None
                ) -> Condition:
-    want_present = (op == "exists" and operand) or (op == "missing" and not operand)
-    want_absent = (op == "missing" and operand) or (op == "exists" and not operand)
+    want_present = op in ("exists", "missing") and bool(operand) == (op == "exists")
+    want_absent = op in ("exists", "missing") and not want_present
     predicate = None if want_present or want_absent else _predicate(op, operand)
 
     def run(root: Any, base: tuple[Any, ...]) -> Result:
         result = Result()
-        for t in paths.resolve(root, steps, base):
+        for t in paths.resolve(root, steps, base, missing=predicate is None):
             if want_present:
                 ok = not t.missing
             elif want_absent:
                 ok = t.missing
-            elif t.missing:
-                continue
+            elif t.missing or is_unresolved(t.value):
+                continue  # absent or unknown: value operators do not judge it
             else:
                 assert predicate is not None
                 ok = predicate(t.value)

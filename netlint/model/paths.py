@@ -125,14 +125,17 @@ class Target:
         return self.value is MISSING
 
 
-def resolve(value: Any, steps: tuple[Step, ...], base: Path = ()) -> list[Target]:
+def resolve(value: Any, steps: tuple[Step, ...], base: Path = (), missing: bool = True
+            ) -> list[Target]:
+    """Every place ``steps`` reaches in ``value``; ``missing=False`` leaves out the
+    targets of absent keys (for callers that would skip them anyway)."""
     out: list[Target] = []
-    _walk(value, steps, 0, base, (), out)
+    _walk(value, steps, 0, base, (), out, missing)
     return out
 
 
 def _walk(value: Any, steps: tuple[Step, ...], i: int, here: Path,
-          captures: tuple[str | int, ...], out: list[Target]) -> None:
+          captures: tuple[str | int, ...], out: list[Target], missing: bool = True) -> None:
     if i == len(steps):
         out.append(Target(here, value, here, captures))
         return
@@ -140,23 +143,25 @@ def _walk(value: Any, steps: tuple[Step, ...], i: int, here: Path,
     if step is WILDCARD:
         if isinstance(value, dict):
             for k, v in value.items():
-                _walk(v, steps, i + 1, (*here, k), (*captures, k), out)
+                _walk(v, steps, i + 1, (*here, k), (*captures, k), out, missing)
         elif isinstance(value, list):
             for j, v in enumerate(value):
-                _walk(v, steps, i + 1, (*here, j), (*captures, j), out)
+                _walk(v, steps, i + 1, (*here, j), (*captures, j), out, missing)
         return
     if isinstance(step, int):
         if isinstance(value, list) and -len(value) <= step < len(value):
             j = step % len(value)
-            _walk(value[j], steps, i + 1, (*here, j), captures, out)
+            _walk(value[j], steps, i + 1, (*here, j), captures, out, missing)
             return
     elif isinstance(value, dict) and isinstance(step, str):
         key: Any = step
         if key not in value and step.lstrip("-").isdigit() and int(step) in value:
             key = int(step)  # `8080:` is an int key in YAML; the path says "8080"
         if key in value:
-            _walk(value[key], steps, i + 1, (*here, key), captures, out)
+            _walk(value[key], steps, i + 1, (*here, key), captures, out, missing)
             return
+    if not missing:
+        return
     rest: list[str | int] = [s if isinstance(s, str | int) else "*" for s in steps[i:]]
     wanted = (*here, *rest)
     out.append(Target(here, MISSING, wanted, captures))

@@ -1,8 +1,9 @@
-"""Compose services: the Pod Security Standards controls that map directly onto Compose.
+"""Compose services: the Pod Security Standards controls that need more than a field check.
 
-One template, one ``control`` per rule: privileged, host network/PID/IPC namespaces,
-capabilities beyond the PSS baseline list, seccomp or AppArmor turned off, and bind
-mounts of sensitive host paths (short ``SRC:DST[:MODE]`` and long ``type: bind`` syntax).
+One template, one ``control`` per rule: capabilities beyond the PSS baseline list (names
+normalised: case, ``CAP_`` prefix) and bind mounts of sensitive host paths (short
+``SRC:DST[:MODE]`` and long ``type: bind`` syntax).  The plain controls (privileged, host
+network/PID/IPC namespaces, seccomp or AppArmor turned off) are declarative rules.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from netlint.loaders.compose import compose_services, is_unresolved, parse_mount, truthy
+from netlint.loaders.compose import compose_services, is_unresolved, parse_mount
 from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document
 
 TARGETS = ("compose",)
-CONTROLS = ("privileged", "host-network", "host-pid", "host-ipc", "cap-add", "seccomp",
-            "apparmor", "sensitive-mount")
+CONTROLS = ("cap-add", "sensitive-mount")
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -28,22 +28,11 @@ PARAMS_SCHEMA: dict[str, Any] = {
         "paths": {"type": "array", "items": {"type": "string"}},
     },
 }
-_NAMESPACE_KEY = {"host-network": "network_mode", "host-pid": "pid", "host-ipc": "ipc"}
 
 
 def _capability(name: Any) -> str:
     text = str(name).strip().upper()
     return text.removeprefix("CAP_")
-
-
-def _security_opts(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    opts = svc.get("security_opt")
-    if isinstance(opts, str):
-        yield ("security_opt",), opts
-    elif isinstance(opts, list):
-        for i, opt in enumerate(opts):
-            if isinstance(opt, str):
-                yield ("security_opt", i), opt
 
 
 def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -76,25 +65,13 @@ def sensitive(source: str, paths: list[str]) -> str | None:
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     control = params["control"]
     for name, svc, base in compose_services(doc):
-        if control == "privileged" and truthy(svc.get("privileged")):
-            yield Violation((*base, "privileged"), f"service '{name}' sets privileged: true")
-        elif control in _NAMESPACE_KEY:
-            key = _NAMESPACE_KEY[control]
-            if svc.get(key) == "host":
-                yield Violation((*base, key), f"service '{name}' sets {key}: host")
-        elif control == "cap-add" and isinstance(svc.get("cap_add"), list):
+        if control == "cap-add" and isinstance(svc.get("cap_add"), list):
             allowed = frozenset(params.get("allowed", ()))
             for i, cap in enumerate(svc["cap_add"]):
                 if not is_unresolved(cap) and _capability(cap) not in allowed:
                     yield Violation((*base, "cap_add", i),
                                     f"service '{name}' adds capability {cap}, beyond the "
                                     "Pod Security Standards baseline set")
-        elif control in ("seccomp", "apparmor"):
-            for path, opt in _security_opts(svc):
-                key, _, value = opt.replace("=", ":", 1).partition(":")
-                if key.strip() == control and value.strip() == "unconfined":
-                    yield Violation((*base, *path),
-                                    f"service '{name}' turns {control} off ({opt})")
         elif control == "sensitive-mount":
             for path, source in _bind_sources(svc):
                 hit = sensitive(source, list(params.get("paths", ())))

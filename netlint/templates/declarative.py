@@ -35,6 +35,10 @@ pod-level check is written once for all workload kinds::
       assert: {not: {path: securityContext.privileged, equals: true}}
       message: "{kind}/{name}: container '{0}' sets privileged: true"
 
+``@pod-and-containers`` visits the pod spec and then each of its containers, for a field
+that both levels carry (``securityContext.runAsUser``); there ``{0}`` says which one:
+``pod``, ``container 'web'``, ``init container 'setup'`` or ``ephemeral container 'dbg'``.
+
 ``target`` is the rule file's own field.  Kubernetes documents are checked object by object
 (``kind: List`` items included) and paths are relative to the object; Compose, Envoy and
 other documents are checked as a whole.  ``target: any`` also reads YAML that netlint does
@@ -47,12 +51,17 @@ Conditions (:mod:`netlint.model.conditions`): a leaf ``{path: P, <operator>: ope
 or ``{all: [...]}``, ``{any: [...]}``, ``{not: C}``, ``{if: C, then: C}``.
 Operators: ``equals``, ``not-equals``, ``in``, ``not-in``, ``exists``, ``missing``,
 ``matches``, ``not-matches`` (Python regex, searched), ``less-than``, ``less-or-equal``,
-``greater-than``, ``greater-or-equal``,
+``greater-than``, ``greater-or-equal``, ``truthy`` (``true``: a boolean as Compose reads
+one, YAML ``true`` or the strings true/yes/on/1 in any case; ``false``: anything else),
 ``cidr-contains`` (the value's network contains the operand), ``cidr-within`` (the value
 lies inside the operand), ``cidr-overlaps``; CIDR operands may be lists (any of them).
 
 * A leaf must hold for *every* value its path reaches; a wildcard that reaches nothing
-  holds.  Value operators skip absent keys; use ``exists`` to require a key.
+  holds.  Value operators skip absent keys; use ``exists`` to require a key.  They also
+  skip values the loader could not resolve (Compose ``${VAR}`` with no value and no
+  default): such a value is unknown, so the rule does not guess.
+* ``for-each`` visits the mappings and lists its path reaches; scalar items (a service
+  written as ``web:`` with no body, a string in a list of objects) are skipped.
 * ``not`` is per value: ``not: {path: c[*].x, equals: true}`` means "no ``x`` is true".
 * ``any`` holds when one branch holds; otherwise its *last* branch's failures are reported
   (write the fix you recommend last).  ``{if: A, then: B}`` checks B only where A holds.
@@ -77,10 +86,11 @@ and ``netlint scan FIXTURE --rules DIR --select ID``.
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
 import string
-from collections.abc import Iterator, Mapping
-from fnmatch import fnmatchcase
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from netlint.model import paths
@@ -95,7 +105,7 @@ from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document, Path
 
 TARGETS = ("any",)
-SPECIAL_SCOPES = ("@pod-specs", "@containers")
+SPECIAL_SCOPES = ("@pod-specs", "@containers", "@pod-and-containers")
 READS_UNCLASSIFIED = True  # with `target: any`, the engine also passes plain YAML documents
 
 _GLOBS: dict[str, Any] = {
@@ -138,10 +148,16 @@ class _Compiled:
         self.message: str = params["message"]
 
 
-def _globs(value: Any) -> tuple[str, ...]:
+def _globs(value: Any) -> Callable[[str], bool] | None:
+    """A matcher for a glob or list of globs (None: match everything), compiled once."""
     if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
+        return None
+    globs = (value,) if isinstance(value, str) else tuple(value)
+    if not any(ch in g for g in globs for ch in "*?["):
+        exact = frozenset(globs)
+        return exact.__contains__
+    rx = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in globs))
+    return lambda text: rx.match(text) is not None
 
 
 def validate_params(params: Mapping[str, Any]) -> Problem | None:
@@ -176,25 +192,32 @@ def _compiled(params: Mapping[str, Any], ctx: RuleContext) -> _Compiled:
     return compiled
 
 
-def _roots(doc: Document, target: str) -> Iterator[tuple[Path, Any]]:
-    """The values a rule checks: Kubernetes objects (List items expanded) or the document."""
+def _roots(doc: Document, target: str) -> list[tuple[Path, dict[str, Any]]]:
+    """The mappings a rule checks: Kubernetes objects (List items expanded) or the
+    document; built once per document and shared by every declarative rule."""
     if doc.kind == "kubernetes":
-        from netlint.loaders.kubernetes import objects
+        roots: list[tuple[Path, dict[str, Any]]] | None = doc.cache.get("declarative.roots")
+        if roots is None:
+            from netlint.loaders.kubernetes import objects
 
-        for obj in objects(doc):
-            yield obj.path, obj.value
-    elif target == "any" or doc.kind == target:
-        yield (), doc.value
+            roots = [(o.path, o.value) for o in objects(doc) if isinstance(o.value, dict)]
+            doc.cache["declarative.roots"] = roots
+        return roots
+    if (target == "any" or doc.kind == target) and isinstance(doc.value, dict):
+        return [((), doc.value)]
+    return []
 
 
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
-    rule = _compiled(params, ctx)
     target = ctx.rule.target
-    if target not in ("any", doc.kind):
-        return
+    if target != "any" and target != doc.kind:
+        return  # cheap test first: most (rule, document) pairs stop here
+    rule = _compiled(params, ctx)
+    special = (_special_scopes(doc, rule.for_each_special)
+               if rule.for_each_special is not None else None)
     for base, root in _roots(doc, target):
-        if not isinstance(root, Mapping):
-            continue
+        if special is not None and base not in special:
+            continue  # no pod spec in this object: nothing to check
         if not _matches(rule, root):
             continue
         if rule.when is not None and not rule.when(root, base).holds:
@@ -202,14 +225,14 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
         if doc.kind is None:
             doc.cache["matched"] = True  # counted as checked, not skipped (see the engine)
         if rule.for_each_special is not None:
-            scopes = _special_scopes(doc, base, rule.for_each_special)
+            scopes = _special_scopes(doc, rule.for_each_special).get(base, [])
         elif rule.for_each is not None:
             scopes = paths.resolve(root, rule.for_each, base)
         else:
             scopes = [paths.Target(base, root, base)]
-        ident = _identity(root)
+        ident: dict[str, str] | None = None  # computed on the first failure
         for scope in scopes:
-            if scope.missing:
+            if scope.missing or not isinstance(scope.value, dict | list):
                 continue
             result = rule.check(scope.value, scope.path)
             seen: set[Path] = set()
@@ -217,6 +240,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 if t.path in seen:
                     continue
                 seen.add(t.path)
+                if ident is None:
+                    ident = _identity(root)
                 template = result.messages.get(id(t), rule.message)
                 rel = t.wanted[len(base):]
                 fields = {
@@ -226,37 +251,47 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                     "key": str(rel[-1]) if rel else "",
                 }
                 captures = (*scope.captures, *t.captures)
-                yield Violation(t.path, _format(template, captures, fields),
-                                context=f"{ident['kind']}/{ident['name']}:{fields['path']}")
+                # no explicit context: the engine's (object, path, offending text) keeps
+                # fingerprints equal to those of the Python templates these rules replace
+                yield Violation(t.path, _format(template, captures, fields))
 
 
-def _special_scopes(doc: Document, base: Path, scope: str) -> list[paths.Target]:
-    """``@pod-specs`` / ``@containers``: the pod spec of a Pod or of any workload's
-    template, or each of its containers (init and ephemeral too; ``{0}`` is the name)."""
-    if doc.kind != "kubernetes":
-        return []
-    from netlint.loaders.kubernetes import pod_specs
+def _special_scopes(doc: Document, scope: str) -> dict[Path, list[paths.Target]]:
+    """``@pod-specs`` / ``@containers`` / ``@pod-and-containers`` by object path: the pod
+    spec of a Pod or of any workload's template, each of its containers (init and ephemeral
+    too; ``{0}`` is the name), or both (``{0}`` is ``pod`` or e.g. ``container 'web'``).
+    Built once per document and scope, shared by every rule that uses it."""
+    key = "declarative.scope" + scope
+    cached: dict[Path, list[paths.Target]] | None = doc.cache.get(key)
+    if cached is not None:
+        return cached
+    out: dict[Path, list[paths.Target]] = {}
+    if doc.kind == "kubernetes":
+        from netlint.loaders.kubernetes import pod_specs
 
-    out: list[paths.Target] = []
-    for pod in pod_specs(doc):
-        if pod.obj.path != base:
-            continue
-        if scope == "@pod-specs":
-            out.append(paths.Target(pod.spec_path, pod.spec, pod.spec_path))
-        else:
-            out.extend(paths.Target(c.path, c.value, c.path, (c.name,))
-                       for c in pod.containers())
+        for pod in pod_specs(doc):
+            into = out.setdefault(pod.obj.path, [])
+            if scope == "@pod-specs":
+                into.append(paths.Target(pod.spec_path, pod.spec, pod.spec_path))
+            elif scope == "@pod-and-containers":
+                into.append(paths.Target(pod.spec_path, pod.spec, pod.spec_path, ("pod",)))
+                into.extend(paths.Target(c.path, c.value, c.path, (c.described,))
+                            for c in pod.containers())
+            else:
+                into.extend(paths.Target(c.path, c.value, c.path, (c.name,))
+                            for c in pod.containers())
+    doc.cache[key] = out
     return out
 
 
 def _matches(rule: _Compiled, root: Mapping[str, Any]) -> bool:
-    if rule.api_versions:
-        api = root.get("apiVersion")
-        if not isinstance(api, str) or not any(fnmatchcase(api, g) for g in rule.api_versions):
-            return False
-    if rule.kinds:
+    if rule.kinds is not None:
         kind = root.get("kind")
-        if not isinstance(kind, str) or not any(fnmatchcase(kind, g) for g in rule.kinds):
+        if not isinstance(kind, str) or not rule.kinds(kind):
+            return False
+    if rule.api_versions is not None:
+        api = root.get("apiVersion")
+        if not isinstance(api, str) or not rule.api_versions(api):
             return False
     return True
 
@@ -264,10 +299,13 @@ def _matches(rule: _Compiled, root: Mapping[str, Any]) -> bool:
 def _identity(root: Mapping[str, Any]) -> dict[str, str]:
     meta = root.get("metadata")
     meta = meta if isinstance(meta, Mapping) else {}
+    name = meta.get("name") or root.get("name")
+    if not isinstance(name, str) and isinstance(meta.get("generateName"), str):
+        name = meta["generateName"] + "*"  # as the Kubernetes loader names such objects
     return {
         "kind": _str(root.get("kind"), "?"),
         "apiVersion": _str(root.get("apiVersion"), "?"),
-        "name": _str(meta.get("name") or root.get("name"), "<unnamed>"),
+        "name": _str(name, "<unnamed>"),
         "namespace": _str(meta.get("namespace"), "default"),
     }
 
