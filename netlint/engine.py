@@ -417,6 +417,16 @@ class Engine:
             out.append(f)
         return out
 
+    def _same_defect_names(self) -> dict[str, tuple[str, ...]]:
+        """rule id -> the ids of every rule that reports the same defect (itself first)."""
+        groups: dict[str, set[str]] = {}
+        for rule in self.all_rules.values():
+            for other in rule.same_defect_as:
+                group = groups.get(rule.id, {rule.id}) | groups.get(other, {other})
+                for member in group:
+                    groups[member] = group
+        return {rid: (rid, *sorted(g - {rid})) for rid, g in groups.items()}
+
     def _suppress(self, findings: list[Finding], loaded: _Loaded) -> tuple[list[Finding],
                                                                            list[Finding]]:
         suppressions = loaded.suppressions  # collected while loading each file
@@ -427,16 +437,20 @@ class Engine:
             by_path.setdefault(s.path, []).append(s)
         kept: list[Finding] = []
         silenced: list[Finding] = []
+        twins = self._same_defect_names()
         for f in findings:
+            # a suppression naming either of two rules that report the same defect (the
+            # non-root rule and its PSS control) silences whichever one was reported
+            names = twins.get(f.rule_id, (f.rule_id,))
             hit = next(
-                (s for s in by_path.get(f.path, ()) if s.covers(f.rule_id, f.path,
-                                                                 f.span.start_line)),
+                (s for s in by_path.get(f.path, ())
+                 if any(s.covers(n, f.path, f.span.start_line) for n in names)),
                 None,
             )
             if hit is None or f.rule_id in ("unused-suppression", "parse-error"):
                 kept.append(f)
                 continue
-            hit.used.add(f.rule_id if f.rule_id in hit.ids else "all")
+            hit.used.add(next((n for n in names if n in hit.ids), "all"))
             silenced.append(_replace_suppressed(f, hit.reason))
         if "unused-suppression" in self.rules:
             for s in suppressions:

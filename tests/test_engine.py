@@ -99,3 +99,15 @@ def test_suppression_comment_on_line_above_and_file_level(tmp_path: Path) -> Non
     assert result.findings == []
     assert len(result.suppressed) == 2
     assert result.suppressed[0].suppression_reason in ("reviewed", "")
+
+
+def test_suppressing_either_twin_rule_silences_the_reported_defect(tmp_path: Path) -> None:
+    pod = POD.replace("spec:\n", "spec:\n  securityContext:\n    runAsNonRoot: true\n"
+                      "    runAsUser: 0  # netlint: disable=k8s-run-as-user-root legacy\n", 1)
+    (tmp_path / "pod.yaml").write_text(pod)
+    # with every rule on, the defect is reported as pss-run-as-user; the suppression that
+    # names the non-root rule still covers it and is not reported as unused
+    result = Engine(ScanOptions()).scan([str(tmp_path)])
+    assert not [f for f in result.findings
+                if f.rule_id in ("pss-run-as-user", "k8s-run-as-user-root", "unused-suppression")]
+    assert [f.rule_id for f in result.suppressed] == ["pss-run-as-user"]
