@@ -235,9 +235,17 @@ class Engine:
     def _has_project_rules(self) -> bool:
         """Context files matter only to project-scope (cross-file) rules."""
         return any(
-            r.template != "builtin" and getattr(r.module, "SCOPE", "document") == "project"
-            for r in self.rules.values()
+            r.template != "builtin" and self.scope(r) == "project" for r in self.rules.values()
         )
+
+    def scope(self, rule: Rule) -> str:
+        """A template's scope: ``SCOPE``, or what its ``scope(options)`` says when it has
+        one (PSS controls are cross-file only with ``--pss-level namespace``)."""
+        module = rule.module
+        decide = getattr(module, "scope", None)
+        if callable(decide):
+            return str(decide(self.options))
+        return str(getattr(module, "SCOPE", "document"))
 
     def _load_context(self, paths: list[str], scanned: set[str], loaded: _Loaded) -> None:
         entries, _problems = discover(paths, self.options.exclude)
@@ -268,7 +276,7 @@ class Engine:
             if rule.template == "builtin":
                 continue
             module = rule.module
-            if getattr(module, "SCOPE", "document") == "project":
+            if self.scope(rule) == "project":
                 project_rules.append(rule)
                 continue
             targets = getattr(module, "TARGETS", ("any",))

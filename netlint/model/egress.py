@@ -88,6 +88,12 @@ class NetworkModel:
     cluster_wide: list[Policy] = field(default_factory=list)
     tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
     _selecting: dict[int, list[Policy]] = field(default_factory=dict)
+    # workloads with the same namespace and labels are selected by the same policies, and
+    # get the same decision unless a rule restricts the local pod (Calico source selector)
+    _by_labels: dict[tuple[str, tuple[tuple[str, str], ...]], list[Policy]] = field(
+        default_factory=dict)
+    _relevant: dict[int, tuple[list[Policy], bool]] = field(default_factory=dict)
+    _decisions: dict[tuple[int, Endpoint], Decision] = field(default_factory=dict)
     _selected: dict[int, list[Workload]] | None = None
 
     def __post_init__(self) -> None:
@@ -103,8 +109,12 @@ class NetworkModel:
     def selecting(self, w: Workload) -> list[Policy]:
         got = self._selecting.get(id(w))
         if got is None:
-            got = [p for p in self.candidates(w.namespace)
-                   if p.selects(w.namespace, w.labels, w.ns_labels)]
+            key = (w.namespace, tuple(sorted(w.labels.items())))
+            got = self._by_labels.get(key)
+            if got is None:
+                got = [p for p in self.candidates(w.namespace)
+                       if p.selects(w.namespace, w.labels, w.ns_labels)]
+                self._by_labels[key] = got
             self._selecting[id(w)] = got
         return got
 
@@ -125,8 +135,19 @@ class NetworkModel:
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
-        relevant = [p for p in self.selecting(w) if p.egress_isolating or p.layer != "policy"]
-        return evaluate(relevant, ep, w.labels, self.tiers)
+        selecting = self.selecting(w)
+        got = self._relevant.get(id(selecting))
+        if got is None:
+            relevant = [p for p in selecting if p.egress_isolating or p.layer != "policy"]
+            got = self._relevant[id(selecting)] = (relevant, not any(map(_local, relevant)))
+        relevant, shared = got
+        if not shared:
+            return evaluate(relevant, ep, w.labels, self.tiers)
+        key = (id(selecting), ep)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = evaluate(relevant, ep, w.labels, self.tiers)
+        return decision
 
     def hypothetical(self, p: Policy) -> list[Policy]:
         """The policies that certainly select the pods ``p`` selects: ``p`` and the
@@ -145,6 +166,12 @@ class NetworkModel:
                 for q in self.selecting(w):
                     self._selected.setdefault(id(q), []).append(w)
         return self._selected.get(id(p), [])
+
+
+def _local(p: Policy) -> bool:
+    """Whether a rule of ``p`` applies only to some local pods (its decision then depends
+    on the pod's labels, not only on the policies that select it)."""
+    return any(r.local is not None or r.local_not is not None for r in p.egress)
 
 
 def _tier_key(name: str, tiers: Mapping[str, Tier]) -> tuple[int, float, str]:

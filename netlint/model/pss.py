@@ -26,8 +26,9 @@ from functools import cache
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
-from netlint.options import LATEST_PSS_VERSION, parse_pss_version
+from netlint.options import LATEST_PSS_VERSION, ScanOptions, parse_pss_version
 from netlint.templates.base import Project, RuleContext, Violation
+from netlint.yamlnodes import Document
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version"
@@ -138,6 +139,34 @@ def runs(setting: Setting, params: Mapping[str, Any], ctx: RuleContext) -> bool:
 
 
 PodCheck = Callable[[PodSpec, int, Mapping[str, Any]], Iterator[Violation]]
+
+
+def scope(options: ScanOptions) -> str:
+    """The engine's scope for a PSS control: only ``--pss-level namespace`` needs the
+    scan's Namespace objects (from other files); otherwise every pod is checked at the
+    same level and version, document by document, as each file is loaded."""
+    return "project" if options.pss_level == "namespace" else "document"
+
+
+def document_check(check: PodCheck) -> Callable[[Document, Mapping[str, Any], RuleContext],
+                                                Iterator[Violation]]:
+    """Turn a per-pod control into a document-scope ``check`` at the default setting
+    (the same violations as :func:`project_check` when no level comes from namespaces)."""
+
+    def check_document(doc: Document, params: Mapping[str, Any],
+                       ctx: RuleContext) -> Iterator[Violation]:
+        key = f"pss.default.{ctx.rule.id}"
+        cached = ctx.shared.get(key)
+        if cached is None or cached[0] is not ctx:
+            setting = default_setting(ctx)
+            cached = ctx.shared[key] = (ctx, setting, runs(setting, params, ctx))
+        _, setting, applies = cached
+        if not applies:
+            return
+        for pod in pod_specs(doc):
+            yield from check(pod, setting.version, params)
+
+    return check_document
 
 
 def project_check(check: PodCheck) -> Callable[[Project, Mapping[str, Any], RuleContext],
