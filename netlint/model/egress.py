@@ -19,9 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
+from netlint.loaders.kubernetes import objects, pod_specs
 from netlint.model.cidrs import EMPTY_IPS, PUBLIC_IPS, IPSet, PortSet, covers_internet
 from netlint.model.netpol import NetRule, Policy, Tier, namespace_labels, policies_of, tier_of
+from netlint.model.selectors import LabelSelector
+from netlint.source import Source, Span
 from netlint.yamlnodes import Document, Path
 
 DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80", "100.100.100.200:80"]
@@ -50,25 +52,44 @@ def parse_endpoint(text: str) -> Endpoint:
 
 @dataclass(eq=False)
 class Workload:
-    pod: PodSpec
+    """A pod or pod template, as the model needs it once its document is gone: where it
+    is (resolved while its file was loaded) and the labels policies select it by."""
+
+    label: str  # "Deployment/web"
     namespace: str
     labels: dict[str, str]  # pod labels plus each system's namespace pseudo-labels
     ns_labels: dict[str, str]
+    file: str  # the source's path
+    index: int  # the document's index in its file
+    path: Path  # the object's metadata.name (or the object)
+    location: tuple[Source, Span]  # where ``path`` is
+    context: str  # the finding identity the engine derives from ``path``
 
-    @property
-    def doc(self) -> Document:
-        return self.pod.obj.doc
 
-    @property
-    def label(self) -> str:
-        return self.pod.obj.label
+@dataclass(eq=False)
+class WorkloadRecord:
+    """What one pod contributes before the scan's Namespace labels are known."""
 
-    @property
-    def path(self) -> Path:
-        meta = self.pod.obj.value.get("metadata")
-        if isinstance(meta, Mapping) and "name" in meta:
-            return (*self.pod.obj.path, "metadata", "name")
-        return self.pod.obj.path
+    label: str
+    namespace: str
+    pod_labels: dict[str, str]
+    file: str
+    index: int
+    path: Path
+    location: tuple[Source, Span]
+    context: str
+
+
+@dataclass(eq=False)
+class NetDoc:
+    """What the network model needs from one Kubernetes document, collected while it is
+    loaded so the document itself need not be kept (policies keep theirs: findings point
+    at their rules)."""
+
+    policies: list[Policy]
+    workloads: list[WorkloadRecord]
+    namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]]
+    tiers: list[Tier]
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,8 @@ class Decision:
 class NetworkModel:
     policies: list[Policy]
     workloads: list[Workload]
-    namespaces: dict[str, tuple[Document, Path]] = field(default_factory=dict)  # Namespace objs
+    # Namespace objects: where their name is
+    namespaces: dict[str, tuple[Source, Span]] = field(default_factory=dict)
     by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
     cluster_wide: list[Policy] = field(default_factory=list)
     tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
@@ -92,8 +114,12 @@ class NetworkModel:
     # get the same decision unless a rule restricts the local pod (Calico source selector)
     _by_labels: dict[tuple[str, tuple[tuple[str, str], ...]], list[Policy]] = field(
         default_factory=dict)
-    _relevant: dict[int, tuple[list[Policy], bool]] = field(default_factory=dict)
-    _decisions: dict[tuple[int, Endpoint], Decision] = field(default_factory=dict)
+    _index: dict[str, tuple[list[tuple[int, Policy]],
+                            dict[tuple[str, str], list[tuple[int, Policy]]]]] = field(
+        default_factory=dict)
+    _relevant: dict[int, tuple[list[Policy], tuple[int, ...] | None]] = field(
+        default_factory=dict)
+    _decisions: dict[tuple[tuple[int, ...], Endpoint], Decision] = field(default_factory=dict)
     _selected: dict[int, list[Workload]] | None = None
 
     def __post_init__(self) -> None:
@@ -112,10 +138,31 @@ class NetworkModel:
             key = (w.namespace, tuple(sorted(w.labels.items())))
             got = self._by_labels.get(key)
             if got is None:
-                got = [p for p in self.candidates(w.namespace)
-                       if p.selects(w.namespace, w.labels, w.ns_labels)]
+                always, by_label = self._prefilter(w.namespace)
+                pool = list(always)
+                for item in w.labels.items():
+                    pool.extend(by_label.get(item, ()))
+                pool.sort(key=_first)
+                got = [p for _, p in pool if p.selects(w.namespace, w.labels, w.ns_labels)]
                 self._by_labels[key] = got
             self._selecting[id(w)] = got
+        return got
+
+    def _prefilter(self, namespace: str) -> tuple[list[tuple[int, Policy]],
+                                                  dict[tuple[str, str], list[tuple[int, Policy]]]]:
+        """The candidate policies of a namespace, in order, split into those a pod must
+        carry one given label to be selected by (indexed by that label) and the rest."""
+        got = self._index.get(namespace)
+        if got is None:
+            always: list[tuple[int, Policy]] = []
+            by_label: dict[tuple[str, str], list[tuple[int, Policy]]] = {}
+            for i, p in enumerate(self.candidates(namespace)):
+                label = _required_label(p)
+                if label is None:
+                    always.append((i, p))
+                else:
+                    by_label.setdefault(label, []).append((i, p))
+            got = self._index[namespace] = (always, by_label)
         return got
 
     def egress_policies(self, w: Workload) -> list[Policy]:
@@ -139,11 +186,12 @@ class NetworkModel:
         got = self._relevant.get(id(selecting))
         if got is None:
             relevant = [p for p in selecting if p.egress_isolating or p.layer != "policy"]
-            got = self._relevant[id(selecting)] = (relevant, not any(map(_local, relevant)))
-        relevant, shared = got
-        if not shared:
+            ids = None if any(map(_local, relevant)) else tuple(map(id, relevant))
+            got = self._relevant[id(selecting)] = (relevant, ids)
+        relevant, ids = got
+        if ids is None:
             return evaluate(relevant, ep, w.labels, self.tiers)
-        key = (id(selecting), ep)
+        key = (ids, ep)
         decision = self._decisions.get(key)
         if decision is None:
             decision = self._decisions[key] = evaluate(relevant, ep, w.labels, self.tiers)
@@ -166,6 +214,21 @@ class NetworkModel:
                 for q in self.selecting(w):
                     self._selected.setdefault(id(q), []).append(w)
         return self._selected.get(id(p), [])
+
+
+def _first(entry: tuple[int, Policy]) -> int:
+    return entry[0]
+
+
+def _required_label(p: Policy) -> tuple[str, str] | None:
+    """A label every pod ``p`` selects carries (its first ``matchLabels`` pair), if any."""
+    sel = p.selector
+    if not p.selects_pods or not isinstance(sel, LabelSelector) or not sel.valid:
+        return None
+    for key, op, vals in sel.terms:
+        if op == "In" and len(vals) == 1:
+            return (key, vals[0])
+    return None
 
 
 def _local(p: Policy) -> bool:
@@ -278,49 +341,81 @@ def internet_access(policies: list[Policy]) -> InternetAccess | None:
     return InternetAccess(ports, ips, tuple(rules)) if rules else None
 
 
-def _workloads(docs: Iterable[Document], default_ns: str,
-               ns_declared: Mapping[str, dict[str, str]]) -> list[Workload]:
-    out = []
-    for doc in docs:
-        for pod in pod_specs(doc):
-            ns = pod.obj.namespace(default_ns)
-            ns_labels = namespace_labels(ns, ns_declared.get(ns, {}))
-            labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
-            labels["io.kubernetes.pod.namespace"] = ns
-            labels["projectcalico.org/namespace"] = ns
-            for k, v in ns_labels.items():
-                labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
-            out.append(Workload(pod, ns, labels, ns_labels))
-    return out
+def collect(doc: Document, default_ns: str = "default") -> NetDoc:
+    """The network model's record of one document (see :class:`NetDoc`)."""
+    from netlint.engine import place
+
+    if doc.kind != "kubernetes":
+        return NetDoc([], [], [], [])
+    policies = policies_of(doc, default_ns)
+    namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]] = []
+    tiers: list[Tier] = []
+    for obj in objects(doc):
+        tier = tier_of(obj)
+        if tier is not None:
+            tiers.append(tier)
+        if obj.kind == "Namespace" and obj.group == "":
+            src, span, _ = place(doc, (*obj.path, "metadata", "name"))
+            labels = obj.metadata.get("labels")
+            declared = ({str(k): str(v) for k, v in labels.items()}
+                        if isinstance(labels, Mapping) else None)
+            namespaces.append((obj.name, (src, span), declared))
+    workloads = []
+    for pod in pod_specs(doc):
+        obj = pod.obj
+        meta = obj.value.get("metadata")
+        path = ((*obj.path, "metadata", "name") if isinstance(meta, Mapping) and "name" in meta
+                else obj.path)
+        src, span, context = place(doc, path)
+        labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
+        workloads.append(WorkloadRecord(obj.label, obj.namespace(default_ns), labels,
+                                        doc.path, doc.index, path, (src, span), context))
+    return NetDoc(policies, workloads, namespaces, tiers)
+
+
+def _workload(r: WorkloadRecord, ns_declared: Mapping[str, dict[str, str]]) -> Workload:
+    ns = r.namespace
+    ns_labels = namespace_labels(ns, ns_declared.get(ns, {}))
+    labels = dict(r.pod_labels)
+    labels["io.kubernetes.pod.namespace"] = ns
+    labels["projectcalico.org/namespace"] = ns
+    for k, v in ns_labels.items():
+        labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
+    return Workload(r.label, ns, labels, ns_labels, r.file, r.index, r.path, r.location,
+                    r.context)
 
 
 def build_model(documents: Iterable[Document], default_ns: str = "default") -> NetworkModel:
-    docs = [d for d in documents if d.kind == "kubernetes"]
+    return model_of([collect(d, default_ns) for d in documents if d.kind == "kubernetes"])
+
+
+def model_of(records: Iterable[NetDoc]) -> NetworkModel:
+    """The scan's model from its documents' records, in scan order."""
+    records = list(records)
     policies: list[Policy] = []
-    namespaces: dict[str, tuple[Document, Path]] = {}
+    namespaces: dict[str, tuple[Source, Span]] = {}
     ns_declared: dict[str, dict[str, str]] = {}
     tiers: dict[str, Tier] = {}
-    for doc in docs:
-        policies.extend(policies_of(doc, default_ns))
-        for obj in objects(doc):
-            tier = tier_of(obj)
-            if tier is not None:
-                tiers.setdefault(tier.name, tier)
-            if obj.kind == "Namespace" and obj.group == "":
-                namespaces.setdefault(obj.name, (doc, (*obj.path, "metadata", "name")))
-                labels = obj.metadata.get("labels")
-                if isinstance(labels, Mapping):
-                    ns_declared[obj.name] = {str(k): str(v) for k, v in labels.items()}
-    return NetworkModel(policies, _workloads(docs, default_ns, ns_declared), namespaces,
-                        tiers=tiers)
+    for rec in records:
+        policies.extend(rec.policies)
+        for tier in rec.tiers:
+            tiers.setdefault(tier.name, tier)
+        for name, where, declared in rec.namespaces:
+            namespaces.setdefault(name, where)
+            if declared is not None:
+                ns_declared[name] = declared
+    workloads = [_workload(w, ns_declared) for rec in records for w in rec.workloads]
+    return NetworkModel(policies, workloads, namespaces, tiers=tiers)
 
 
 def shared_model(documents: list[Document], shared: dict[str, Any],
-                 default_ns: str) -> NetworkModel:
-    """The scan's model, built once and shared by every network rule."""
+                 default_ns: str, records: list[NetDoc] | None = None) -> NetworkModel:
+    """The scan's model, built once and shared by every network rule: from the records
+    collected while loading, or else from the documents."""
     key = f"netpol.model.{default_ns}"
     model = shared.get(key)
     if model is None:
-        model = build_model(documents, default_ns)
+        model = (model_of(records) if records is not None
+                 else build_model(documents, default_ns))
         shared[key] = model
     return model  # type: ignore[no-any-return]

@@ -61,6 +61,8 @@ class Project:
     """Every document of one scan, for cross-file templates."""
 
     documents: list[Document]
+    # records collected per document while loading (a template's ``COLLECT``), by name
+    records: dict[str, list[Any]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind)
