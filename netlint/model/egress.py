@@ -109,18 +109,19 @@ class NetworkModel:
     by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
     cluster_wide: list[Policy] = field(default_factory=list)
     tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
+    # per namespace: the candidate policies split by how they select (see _Space); per
+    # workload: the policies that select it apart from those selecting the whole namespace
+    _spaces: dict[str, _Space] = field(default_factory=dict)
+    _varying: dict[int, list[tuple[int, Policy]]] = field(default_factory=dict)
+    _by_labels: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[int, Policy]]] = (
+        field(default_factory=dict))
     _selecting: dict[int, list[Policy]] = field(default_factory=dict)
-    # workloads with the same namespace and labels are selected by the same policies, and
-    # get the same decision unless a rule restricts the local pod (Calico source selector)
-    _by_labels: dict[tuple[str, tuple[tuple[str, str], ...]], list[Policy]] = field(
+    # workloads selected by the same policies get the same decision unless a rule
+    # restricts the local pod (Calico source selector)
+    _decisions: dict[tuple[str, tuple[int, ...], Endpoint], Decision] = field(
         default_factory=dict)
-    _index: dict[str, tuple[list[tuple[int, Policy]],
-                            dict[tuple[str, str], list[tuple[int, Policy]]]]] = field(
-        default_factory=dict)
-    _relevant: dict[int, tuple[list[Policy], tuple[int, ...] | None]] = field(
-        default_factory=dict)
-    _decisions: dict[tuple[tuple[int, ...], Endpoint], Decision] = field(default_factory=dict)
-    _selected: dict[int, list[Workload]] | None = None
+    _hypothetical: dict[str | None, list[Policy]] = field(default_factory=dict)
+    _selecting_some: set[int] | None = None
 
     def __post_init__(self) -> None:
         for p in self.policies:
@@ -132,48 +133,57 @@ class NetworkModel:
     def candidates(self, namespace: str) -> list[Policy]:
         return [*self.by_namespace.get(namespace, ()), *self.cluster_wide]
 
-    def selecting(self, w: Workload) -> list[Policy]:
-        got = self._selecting.get(id(w))
+    def _space(self, w: Workload) -> _Space:
+        space = self._spaces.get(w.namespace)
+        if space is None:
+            space = self._spaces[w.namespace] = _Space.of(
+                self.candidates(w.namespace), w.namespace, w.ns_labels)
+        return space
+
+    def _varying_of(self, w: Workload) -> list[tuple[int, Policy]]:
+        """(candidate index, policy) of the policies that select ``w`` by its labels."""
+        got = self._varying.get(id(w))
         if got is None:
             key = (w.namespace, tuple(sorted(w.labels.items())))
             got = self._by_labels.get(key)
             if got is None:
-                always, by_label = self._prefilter(w.namespace)
-                pool = list(always)
+                space = self._space(w)
+                pool = list(space.always)
                 for item in w.labels.items():
-                    pool.extend(by_label.get(item, ()))
+                    pool.extend(space.by_label.get(item, ()))
                 pool.sort(key=_first)
-                got = [p for _, p in pool if p.selects(w.namespace, w.labels, w.ns_labels)]
-                self._by_labels[key] = got
-            self._selecting[id(w)] = got
+                got = self._by_labels[key] = [
+                    e for e in pool if e[1].selects(w.namespace, w.labels, w.ns_labels)]
+            self._varying[id(w)] = got
         return got
 
-    def _prefilter(self, namespace: str) -> tuple[list[tuple[int, Policy]],
-                                                  dict[tuple[str, str], list[tuple[int, Policy]]]]:
-        """The candidate policies of a namespace, in order, split into those a pod must
-        carry one given label to be selected by (indexed by that label) and the rest."""
-        got = self._index.get(namespace)
+    def selecting(self, w: Workload) -> list[Policy]:
+        """The policies that select ``w``, in candidate order."""
+        got = self._selecting.get(id(w))
         if got is None:
-            always: list[tuple[int, Policy]] = []
-            by_label: dict[tuple[str, str], list[tuple[int, Policy]]] = {}
-            for i, p in enumerate(self.candidates(namespace)):
-                label = _required_label(p)
-                if label is None:
-                    always.append((i, p))
-                else:
-                    by_label.setdefault(label, []).append((i, p))
-            got = self._index[namespace] = (always, by_label)
+            varying = self._varying_of(w)
+            whole = self._space(w).whole
+            got = ([p for _, p in sorted([*whole, *varying], key=_first)] if varying
+                   else [p for _, p in whole])
+            self._selecting[id(w)] = got
         return got
 
     def egress_policies(self, w: Workload) -> list[Policy]:
         return [p for p in self.selecting(w) if p.egress_isolating]
 
+    def isolated(self, w: Workload) -> bool:
+        """Whether some policy isolates ``w`` for egress (``egress_policies`` is not
+        empty), without listing them."""
+        return self._space(w).whole_isolating or any(
+            p.egress_isolating for _, p in self._varying_of(w))
+
     def almost(self, w: Workload) -> list[str]:
         """Policies that nearly isolate ``w``: select it without Egress, or have Egress
         but a selector that misses it."""
         out = []
+        chosen = {id(q) for q in self.selecting(w)}
         for p in self.candidates(w.namespace):
-            if any(p is q for q in self.selecting(w)):
+            if id(p) in chosen:
                 if not p.egress_isolating:
                     out.append(f"{p.label} selects it but does not isolate it for egress")
             elif p.egress_isolating and p.selects_pods:
@@ -182,38 +192,90 @@ class NetworkModel:
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
-        selecting = self.selecting(w)
-        got = self._relevant.get(id(selecting))
-        if got is None:
-            relevant = [p for p in selecting if p.egress_isolating or p.layer != "policy"]
-            ids = None if any(map(_local, relevant)) else tuple(map(id, relevant))
-            got = self._relevant[id(selecting)] = (relevant, ids)
-        relevant, ids = got
-        if ids is None:
-            return evaluate(relevant, ep, w.labels, self.tiers)
-        key = (ids, ep)
+        space = self._space(w)
+        varying = [e for e in self._varying_of(w) if _relevant(e[1])]
+        if space.whole_local or any(_local(p) for _, p in varying):
+            return evaluate(_merge(space.whole_relevant, varying), ep, w.labels, self.tiers)
+        key = (w.namespace, tuple(id(p) for _, p in varying), ep)
         decision = self._decisions.get(key)
         if decision is None:
-            decision = self._decisions[key] = evaluate(relevant, ep, w.labels, self.tiers)
+            decision = self._decisions[key] = evaluate(
+                _merge(space.whole_relevant, varying), ep, w.labels, self.tiers)
         return decision
 
     def hypothetical(self, p: Policy) -> list[Policy]:
         """The policies that certainly select the pods ``p`` selects: ``p`` and the
         policies selecting every pod of its namespace."""
-        out = [p]
-        pool = self.candidates(p.namespace) if p.namespace else self.cluster_wide
-        out.extend(q for q in pool if q is not p
-                   and (q.egress_isolating or q.layer != "policy")
-                   and q.selects_all_in(p.namespace))
-        return out
+        every = self._hypothetical.get(p.namespace)
+        if every is None:
+            pool = self.candidates(p.namespace) if p.namespace else self.cluster_wide
+            every = self._hypothetical[p.namespace] = [
+                q for q in pool if _relevant(q) and q.selects_all_in(p.namespace)]
+        return [p, *(q for q in every if q is not p)]
+
+    def selects_some_workload(self, p: Policy) -> bool:
+        """Whether ``p`` selects a workload of the scan (``selected_workloads`` not empty)."""
+        if self._selecting_some is None:
+            some: set[int] = set()
+            spaces: set[int] = set()
+            for w in self.workloads:
+                space = self._space(w)
+                if id(space) not in spaces:
+                    spaces.add(id(space))
+                    some.update(id(q) for _, q in space.whole)
+                some.update(id(q) for _, q in self._varying_of(w))
+            self._selecting_some = some
+        return id(p) in self._selecting_some
 
     def selected_workloads(self, p: Policy) -> list[Workload]:
-        if self._selected is None:
-            self._selected = {}
-            for w in self.workloads:
-                for q in self.selecting(w):
-                    self._selected.setdefault(id(q), []).append(w)
-        return self._selected.get(id(p), [])
+        return [w for w in self.workloads if any(p is q for q in self.selecting(w))]
+
+
+@dataclass(eq=False)
+class _Space:
+    """The candidate policies of one namespace (in order, with their index), by how they
+    select its pods: every pod (``whole``: an empty pod selector whose namespace part
+    matches), by a label a pod must carry (``by_label``, checked in full), or otherwise
+    (``always`` checked)."""
+
+    whole: list[tuple[int, Policy]]
+    by_label: dict[tuple[str, str], list[tuple[int, Policy]]]
+    always: list[tuple[int, Policy]]
+    whole_relevant: list[tuple[int, Policy]]
+    whole_local: bool
+    whole_isolating: bool
+
+    @staticmethod
+    def of(candidates: list[Policy], namespace: str, ns_labels: dict[str, str]) -> _Space:
+        whole: list[tuple[int, Policy]] = []
+        by_label: dict[tuple[str, str], list[tuple[int, Policy]]] = {}
+        always: list[tuple[int, Policy]] = []
+        for i, p in enumerate(candidates):
+            sel = p.selector
+            if p.selects_pods and isinstance(sel, LabelSelector) and sel.valid and not sel.terms:
+                if p.selects(namespace, {}, ns_labels):  # the pod's labels do not matter
+                    whole.append((i, p))
+                continue
+            label = _required_label(p)
+            if label is None:
+                always.append((i, p))
+            else:
+                by_label.setdefault(label, []).append((i, p))
+        relevant = [e for e in whole if _relevant(e[1])]
+        return _Space(whole, by_label, always, relevant,
+                      any(_local(p) for _, p in relevant),
+                      any(p.egress_isolating for _, p in whole))
+
+
+def _merge(a: list[tuple[int, Policy]], b: list[tuple[int, Policy]]) -> list[Policy]:
+    if not b:
+        return [p for _, p in a]
+    return [p for _, p in sorted([*a, *b], key=_first)]
+
+
+def _relevant(p: Policy) -> bool:
+    """Whether ``p`` takes part in egress decisions of the pods it selects."""
+    return p.egress_isolating or p.layer != "policy"
 
 
 def _first(entry: tuple[int, Policy]) -> int:

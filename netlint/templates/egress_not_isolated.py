@@ -19,7 +19,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                   ) -> Iterator[Violation]:
     m = model(project, ctx)
     for w in m.workloads:
-        if m.egress_policies(w):
+        if m.isolated(w):
             continue
         near = m.almost(w)
         hint = ("; almost: " + "; ".join(near[:3])) if near else (

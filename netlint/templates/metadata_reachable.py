@@ -61,9 +61,12 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                 location=w.location, context=w.context)
     for p in m.policies:
         evaluated = p.egress_isolating or p.layer != "policy"  # ANP/BANP isolate nothing
-        if not evaluated or not p.selects_pods or m.selected_workloads(p):
+        if not evaluated or not p.selects_pods or m.selects_some_workload(p):
             continue
         for ep in endpoints:
+            if not any(r.action in ("allow", "pass") and r.matches(ep.ip, ep.proto, ep.port)
+                       for r in p.egress):
+                continue  # no rule of p could be the one that opens the path
             d = evaluate(m.hypothetical(p), ep, None, m.tiers)
             if d.allowed and d.policy is p and d.rule is not None:
                 note(p, d.rule, "the pods it selects", ep)
