@@ -201,7 +201,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
             from importlib import import_module
 
             reporter = import_module(f"netlint.reporters.{fmt}")
-            out.write(reporter.render(result, include_suppressed=options.include_suppressed))
+            if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
+                reporter.render_to(result, out, include_suppressed=options.include_suppressed)
+            else:
+                out.write(reporter.render(result, include_suppressed=options.include_suppressed))
     finally:
         if close:
             out.close()

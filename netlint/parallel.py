@@ -5,7 +5,8 @@ document-scope rules and resolve their paths to spans.  A worker returns small p
 values: findings (frozen dataclasses), sources (the text, for reporters' snippets and
 fingerprints), suppressions and statistics.  Documents travel back to the parent only when
 a selected project-scope rule reads their kind (a template's ``PROJECT_KINDS``, every kind
-when it declares none), because pickling a document costs about half of parsing it.
+when it declares none), because pickling a document costs about half of parsing it;
+templates that collect records instead (``COLLECT``) get those records back.
 Compose documents always travel back: the parent assembles them into projects (base and
 override files, includes) before the Compose rules run; so do plain YAML documents when a
 rule reads them (``READS_UNCLASSIFIED``).

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from netlint import __version__
 from netlint.engine import ScanResult
@@ -12,13 +13,14 @@ from netlint.reporters.common import relative_uri, repository_root
 
 
 def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:
-    counts = {"error": 0, "warning": 0, "note": 0}
-    for f in result.findings:
-        counts[f.severity.value] += 1
+    counts = _counts(result)
+    return _document(result, counts, list(_items(result, include_suppressed)))
+
+
+def _items(result: ScanResult, include_suppressed: bool) -> Iterator[dict[str, Any]]:
     findings = list(result.findings)
     if include_suppressed:
         findings = sorted(findings + result.suppressed)
-    items = []
     root = repository_root()
     for f in findings:
         rule = result.rules.get(f.rule_id)
@@ -40,7 +42,18 @@ def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, A
         }
         if f.suppressed:
             item["suppression_reason"] = f.suppression_reason
-        items.append(item)
+        yield item
+
+
+def _counts(result: ScanResult) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "note": 0}
+    for f in result.findings:
+        counts[f.severity.value] += 1
+    return counts
+
+
+def _document(result: ScanResult, counts: dict[str, int], items: list[dict[str, Any]]
+              ) -> dict[str, Any]:
     stats = result.stats
     summary: dict[str, Any] = {
         "files": stats.files,
@@ -63,3 +76,17 @@ def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, A
 
 def render(result: ScanResult, include_suppressed: bool = False) -> str:
     return json.dumps(to_json(result, include_suppressed), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False) -> None:
+    """Write what :func:`render` returns, one finding at a time (a large report is never
+    held in memory twice, as objects and as text)."""
+    head = json.dumps(_document(result, _counts(result), []), indent=2, ensure_ascii=False)
+    assert head.endswith('"findings": []\n}')
+    first = True
+    for item in _items(result, include_suppressed):
+        out.write(head[:-len("]\n}")] + "\n" if first else ",\n")
+        first = False
+        # an item's lines, at the depth of the findings list (strings hold no newline)
+        out.write("    " + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+    out.write(head + "\n" if first else "\n  ]\n}\n")
