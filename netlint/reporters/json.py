@@ -22,8 +22,12 @@ def _items(result: ScanResult, include_suppressed: bool) -> Iterator[dict[str, A
     if include_suppressed:
         findings = sorted(findings + result.suppressed)
     root = repository_root()
+    uris: dict[str, str] = {}  # many findings share a file
     for f in findings:
         rule = result.rules.get(f.rule_id)
+        uri = uris.get(f.path)
+        if uri is None:
+            uri = uris[f.path] = relative_uri(f.path, root)
         item: dict[str, Any] = {
             "rule": f.rule_id,
             "severity": f.severity.value,
@@ -36,8 +40,7 @@ def _items(result: ScanResult, include_suppressed: bool) -> Iterator[dict[str, A
             "title": rule.title if rule else f.rule_id,
             "tags": list(rule.tags) if rule else [],
             # the same identity as SARIF's netlint/v1 and baselines: repository-relative
-            "fingerprint": stable_fingerprint(f.rule_id, relative_uri(f.path, root),
-                                              f.context),
+            "fingerprint": stable_fingerprint(f.rule_id, uri, f.context),
             "suppressed": f.suppressed,
         }
         if f.suppressed:
@@ -87,6 +90,32 @@ def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False)
     for item in _items(result, include_suppressed):
         out.write(head[:-len("]\n}")] + "\n" if first else ",\n")
         first = False
-        # an item's lines, at the depth of the findings list (strings hold no newline)
-        out.write("    " + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+        out.write(_item_text(item))
     out.write(head + "\n" if first else "\n  ]\n}\n")
+
+
+_INDENTED = json.JSONEncoder(indent=2, ensure_ascii=False).encode  # what dumps uses
+
+
+def _item_text(item: dict[str, Any]) -> str:
+    """``json.dumps(item, indent=2, ensure_ascii=False)`` at the depth of the findings list,
+    for items of scalars and lists of strings, without the pure-Python indenting encoder."""
+    from json.encoder import encode_basestring
+
+    parts = []
+    for key, value in item.items():
+        if isinstance(value, str):
+            text = encode_basestring(value)
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int):
+            text = int.__repr__(value)
+        elif value is None:
+            text = "null"
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            text = ("[\n" + ",\n".join("        " + encode_basestring(v) for v in value)
+                    + "\n      ]") if value else "[]"
+        else:  # anything else: the encoder itself (strings hold no newline)
+            return "    " + _INDENTED(item).replace("\n", "\n    ")
+        parts.append(f"      {encode_basestring(key)}: {text}")
+    return "    {\n" + ",\n".join(parts) + "\n    }" if parts else "    {}"
