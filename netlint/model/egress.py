@@ -66,7 +66,7 @@ class Workload:
     context: str  # the finding identity the engine derives from ``path``
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class WorkloadRecord:
     """What one pod contributes before the scan's Namespace labels are known."""
 
@@ -80,7 +80,7 @@ class WorkloadRecord:
     context: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class NetDoc:
     """What the network model needs from one Kubernetes document, collected while it is
     loaded so the document itself need not be kept (policies keep theirs: findings point
@@ -408,7 +408,7 @@ def collect(doc: Document, default_ns: str = "default") -> NetDoc:
     from netlint.engine import place
 
     if doc.kind != "kubernetes":
-        return NetDoc([], [], [], [])
+        return _NOTHING
     policies = policies_of(doc, default_ns)
     namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]] = []
     tiers: list[Tier] = []
@@ -432,7 +432,12 @@ def collect(doc: Document, default_ns: str = "default") -> NetDoc:
         labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
         workloads.append(WorkloadRecord(obj.label, obj.namespace(default_ns), labels,
                                         doc.path, doc.index, path, (src, span), context))
+    if not (policies or workloads or namespaces or tiers):
+        return _NOTHING  # most documents (one shared record: nothing to keep per document)
     return NetDoc(policies, workloads, namespaces, tiers)
+
+
+_NOTHING = NetDoc([], [], [], [])  # read only
 
 
 def _workload(r: WorkloadRecord, ns_declared: Mapping[str, dict[str, str]]) -> Workload:

@@ -153,14 +153,15 @@ def document_check(check: PodCheck) -> Callable[[Document, Mapping[str, Any], Ru
     """Turn a per-pod control into a document-scope ``check`` at the default setting
     (the same violations as :func:`project_check` when no level comes from namespaces)."""
 
+    last: list[tuple[RuleContext, Mapping[str, Any], Setting, bool] | None] = [None]
+
     def check_document(doc: Document, params: Mapping[str, Any],
                        ctx: RuleContext) -> Iterator[Violation]:
-        key = f"pss.default.{ctx.rule.id}"
-        cached = ctx.shared.get(key)
-        if cached is None or cached[0] is not ctx:
+        cached = last[0]  # one context per rule and scan: computed once
+        if cached is None or cached[0] is not ctx or cached[1] is not params:
             setting = default_setting(ctx)
-            cached = ctx.shared[key] = (ctx, setting, runs(setting, params, ctx))
-        _, setting, applies = cached
+            cached = last[0] = (ctx, params, setting, runs(setting, params, ctx))
+        _, _, setting, applies = cached
         if not applies:
             return
         for pod in pod_specs(doc):
