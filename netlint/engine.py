@@ -355,6 +355,13 @@ class Engine:
                               loaded.records)
             for rule in project_rules:
                 findings.extend(self._run_project(rule, contexts[rule.id], project))
+            # every rule has run: free the records, documents and per-scan models (a
+            # large scan's peak memory is reached while the findings are sorted below)
+            del project
+            loaded.records.clear()
+            loaded.documents = []
+            loaded.context_documents = []
+            self.shared.clear()
             if loaded.context_paths:
                 findings = [f for f in findings if f.path not in loaded.context_paths]
 
