@@ -201,7 +201,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
             from importlib import import_module
 
             reporter = import_module(f"netlint.reporters.{fmt}")
-            out.write(reporter.render(result, include_suppressed=options.include_suppressed))
+            if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
+                reporter.render_to(result, out, include_suppressed=options.include_suppressed)
+            else:
+                out.write(reporter.render(result, include_suppressed=options.include_suppressed))
     finally:
         if close:
             out.close()
@@ -357,8 +360,9 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
     """Show each workload's effective egress: isolation, internet, metadata endpoints."""
     from netlint.discovery import discover
     from netlint.engine import Engine, ScanStats
-    from netlint.model.egress import build_model
+    from netlint.model.egress import build_model, model_of
     from netlint.model.report import egress_rows
+    from netlint.templates._netpol import RECORDS
 
     options = build_options(paths, None, (), (), (), {"namespace": namespace})
     engine = Engine(options)
@@ -369,7 +373,9 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
         from netlint.errors import UsageError
 
         raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
-    rows = egress_rows(build_model(loaded.documents, options.namespace))
+    records = loaded.records.get(RECORDS)  # collected while loading, when rules need them
+    rows = egress_rows(model_of(records) if records is not None
+                       else build_model(loaded.documents, options.namespace))
     if fmt == "json":
         import json
 

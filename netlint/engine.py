@@ -86,6 +86,9 @@ class _Loaded:
     # with `target: any`), and the files counted as skipped when loaded
     unclassified: list[Document] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)
+    # what project-scope templates collected from each document while it was loaded
+    # (their ``COLLECT``), by collector name, in scan order
+    records: dict[str, list[Any]] = field(default_factory=dict)
 
 
 class Engine:
@@ -120,11 +123,15 @@ class Engine:
         """Read and parse each file; with ``check``, run the document-scope rules on it
         right away (Compose documents wait: they are assembled into projects first).
 
-        Documents are then kept only when a selected project-scope rule reads their kind,
-        so memory holds the sources' text, not every parsed document.
+        Project-scope templates that declare ``COLLECT`` get a record of each document
+        right away.  Documents are then kept only when another selected project-scope rule
+        reads their kind, so memory holds the sources' text, not every parsed document.
         """
         loaded = _Loaded(checked=check)
         keep = self.project_kinds() | {"compose"}
+        collectors = self.collectors()
+        for name in collectors:
+            loaded.records.setdefault(name, [])
         entries = list(entries)
         for done, entry in enumerate(entries):
             if progress is not None:
@@ -132,7 +139,12 @@ class Engine:
             first = len(loaded.documents)
             self.load_entry(entry, loaded, stats)
             new = loaded.documents[first:]
-            if check and new:
+            if not new:
+                continue
+            for name, (collect, kinds) in collectors.items():
+                loaded.records[name].extend(collect(d, self.options) for d in new
+                                            if d.kind in kinds)
+            if check:
                 loaded.rule_findings.extend(
                     self.check_documents(d for d in new if d.kind != "compose"))
                 loaded.documents[first:] = [d for d in new if d.kind in keep]
@@ -235,9 +247,17 @@ class Engine:
     def _has_project_rules(self) -> bool:
         """Context files matter only to project-scope (cross-file) rules."""
         return any(
-            r.template != "builtin" and getattr(r.module, "SCOPE", "document") == "project"
-            for r in self.rules.values()
+            r.template != "builtin" and self.scope(r) == "project" for r in self.rules.values()
         )
+
+    def scope(self, rule: Rule) -> str:
+        """A template's scope: ``SCOPE``, or what its ``scope(options)`` says when it has
+        one (PSS controls are cross-file only with ``--pss-level namespace``)."""
+        module = rule.module
+        decide = getattr(module, "scope", None)
+        if callable(decide):
+            return str(decide(self.options))
+        return str(getattr(module, "SCOPE", "document"))
 
     def _load_context(self, paths: list[str], scanned: set[str], loaded: _Loaded) -> None:
         entries, _problems = discover(paths, self.options.exclude)
@@ -247,6 +267,8 @@ class Engine:
         # read problems there are not ours to report, nor rule findings
         context = self.load(extra, ScanStats(), check=False)
         loaded.context_documents.extend(context.documents)
+        for name, records in context.records.items():
+            loaded.records.setdefault(name, []).extend(records)
         loaded.context_paths.update(s.path for s in context.sources)
 
     def rule_plan(self) -> tuple[dict[str, list[Rule]], list[Rule]]:
@@ -268,7 +290,7 @@ class Engine:
             if rule.template == "builtin":
                 continue
             module = rule.module
-            if getattr(module, "SCOPE", "document") == "project":
+            if self.scope(rule) == "project":
                 project_rules.append(rule)
                 continue
             targets = getattr(module, "TARGETS", ("any",))
@@ -279,11 +301,29 @@ class Engine:
 
     def project_kinds(self) -> frozenset[str]:
         """Kinds of documents the selected project-scope rules read: a template's
-        ``PROJECT_KINDS``, every kind when it declares none."""
+        ``PROJECT_KINDS``, every kind when it declares none; none for a template that
+        collects records of them (``COLLECT``) instead."""
         kinds: set[str] = set()
         for rule in self.rule_plan()[1]:
-            kinds.update(getattr(rule.module, "PROJECT_KINDS", KINDS))
+            if getattr(rule.module, "COLLECT", None) is None:
+                kinds.update(getattr(rule.module, "PROJECT_KINDS", KINDS))
         return frozenset(kinds)
+
+    def collectors(self) -> dict[str, tuple[Callable[[Document, ScanOptions], Any],
+                                            tuple[str, ...]]]:
+        """Collector name -> (function, kinds) of the selected project-scope templates
+        that declare ``COLLECT = (name, function)``: ``function(doc, options)`` returns a
+        small picklable record of a document of their ``PROJECT_KINDS``, and
+        ``check_project`` reads ``project.records[name]`` (one record per document, in
+        scan order) instead of the documents.  Templates sharing a name share records."""
+        out: dict[str, tuple[Callable[[Document, ScanOptions], Any], tuple[str, ...]]] = {}
+        for rule in self.rule_plan()[1]:
+            declared = getattr(rule.module, "COLLECT", None)
+            if declared is not None:
+                name, function = declared
+                out.setdefault(name, (function, tuple(getattr(rule.module, "PROJECT_KINDS",
+                                                              KINDS))))
+        return out
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         """Run the document-scope rules (in the parent, or in a worker process)."""
@@ -311,9 +351,17 @@ class Engine:
         if loaded.unclassified:
             self._check_unclassified(loaded, stats, contexts, findings)
         if project_rules:
-            project = Project([*loaded.documents, *loaded.context_documents])
+            project = Project([*loaded.documents, *loaded.context_documents],
+                              loaded.records)
             for rule in project_rules:
                 findings.extend(self._run_project(rule, contexts[rule.id], project))
+            # every rule has run: free the records, documents and per-scan models (a
+            # large scan's peak memory is reached while the findings are sorted below)
+            del project
+            loaded.records.clear()
+            loaded.documents = []
+            loaded.context_documents = []
+            self.shared.clear()
             if loaded.context_paths:
                 findings = [f for f in findings if f.path not in loaded.context_paths]
 
@@ -538,6 +586,13 @@ def _context(doc: Document | None, path: Path, value_text: str = "") -> str:
         node = node.get(step) if isinstance(node, dict) else None
         steps.append(str(step))
     return ident + "/".join(steps) + suffix
+
+
+def place(doc: Document, path: Path) -> tuple[Source, Span, str]:
+    """Where a path points and the identity a finding there gets (what ``_resolve`` would
+    derive), for records that outlive their document."""
+    src, span = locate(doc, path)
+    return src, span, _context(doc, path, _span_text(src, span))
 
 
 def _span_text(src: Source, span: Span) -> str:

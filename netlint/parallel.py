@@ -5,7 +5,8 @@ document-scope rules and resolve their paths to spans.  A worker returns small p
 values: findings (frozen dataclasses), sources (the text, for reporters' snippets and
 fingerprints), suppressions and statistics.  Documents travel back to the parent only when
 a selected project-scope rule reads their kind (a template's ``PROJECT_KINDS``, every kind
-when it declares none), because pickling a document costs about half of parsing it.
+when it declares none), because pickling a document costs about half of parsing it;
+templates that collect records instead (``COLLECT``) get those records back.
 Compose documents always travel back: the parent assembles them into projects (base and
 override files, includes) before the Compose rules run; so do plain YAML documents when a
 rule reads them (``READS_UNCLASSIFIED``).
@@ -46,6 +47,7 @@ class _ChunkResult:
     unclassified: list[Document] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)
     stats: Any = None
+    records: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _init_worker(options: ScanOptions, rules: Mapping[str, Rule]) -> None:
@@ -64,7 +66,7 @@ def _scan_chunk(entries: Sequence[FileEntry]) -> _ChunkResult:
     loaded = engine.load(entries, stats)  # keeps only the documents project rules read
     return _ChunkResult(loaded.findings, loaded.rule_findings, loaded.sources,
                         loaded.documents, loaded.suppressions, loaded.unclassified,
-                        loaded.skipped, stats)
+                        loaded.skipped, stats, loaded.records)
 
 
 def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]]:
@@ -104,6 +106,8 @@ def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats
         loaded.suppressions.extend(r.suppressions)
         loaded.unclassified.extend(r.unclassified)
         loaded.skipped.update(r.skipped)
+        for name, records in r.records.items():
+            loaded.records.setdefault(name, []).extend(records)
         stats.merge(r.stats)
     loaded.rule_findings = rule_findings
     return loaded

@@ -91,6 +91,17 @@ def test_json_report_matches_its_schema() -> None:
     assert doc["summary"]["documents"] == {"kubernetes": 1}
 
 
+@pytest.mark.parametrize("include_suppressed", [False, True])
+def test_streamed_json_report_is_the_rendered_text(include_suppressed: bool) -> None:
+    import io
+
+    for result in (scan([str(BAD), str(BROKEN)]), scan([str(CLEAN)], select=NON_ROOT)):
+        out = io.StringIO()
+        json_report.render_to(result, out, include_suppressed=include_suppressed)
+        assert out.getvalue() == json_report.render(result, include_suppressed)
+    assert json.loads(out.getvalue())["findings"] == []
+
+
 @pytest.mark.parametrize(("raw", "escaped"), [
     ("a%b", "a%25b"), ("line1\nline2", "line1%0Aline2"), ("cr\r", "cr%0D"),
 ])

@@ -19,9 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
+from netlint.loaders.kubernetes import objects, pod_specs
 from netlint.model.cidrs import EMPTY_IPS, PUBLIC_IPS, IPSet, PortSet, covers_internet
 from netlint.model.netpol import NetRule, Policy, Tier, namespace_labels, policies_of, tier_of
+from netlint.model.selectors import LabelSelector
+from netlint.source import Source, Span
 from netlint.yamlnodes import Document, Path
 
 DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80", "100.100.100.200:80"]
@@ -50,25 +52,44 @@ def parse_endpoint(text: str) -> Endpoint:
 
 @dataclass(eq=False)
 class Workload:
-    pod: PodSpec
+    """A pod or pod template, as the model needs it once its document is gone: where it
+    is (resolved while its file was loaded) and the labels policies select it by."""
+
+    label: str  # "Deployment/web"
     namespace: str
     labels: dict[str, str]  # pod labels plus each system's namespace pseudo-labels
     ns_labels: dict[str, str]
+    file: str  # the source's path
+    index: int  # the document's index in its file
+    path: Path  # the object's metadata.name (or the object)
+    location: tuple[Source, Span]  # where ``path`` is
+    context: str  # the finding identity the engine derives from ``path``
 
-    @property
-    def doc(self) -> Document:
-        return self.pod.obj.doc
 
-    @property
-    def label(self) -> str:
-        return self.pod.obj.label
+@dataclass(eq=False, slots=True)
+class WorkloadRecord:
+    """What one pod contributes before the scan's Namespace labels are known."""
 
-    @property
-    def path(self) -> Path:
-        meta = self.pod.obj.value.get("metadata")
-        if isinstance(meta, Mapping) and "name" in meta:
-            return (*self.pod.obj.path, "metadata", "name")
-        return self.pod.obj.path
+    label: str
+    namespace: str
+    pod_labels: dict[str, str]
+    file: str
+    index: int
+    path: Path
+    location: tuple[Source, Span]
+    context: str
+
+
+@dataclass(eq=False, slots=True)
+class NetDoc:
+    """What the network model needs from one Kubernetes document, collected while it is
+    loaded so the document itself need not be kept (policies keep theirs: findings point
+    at their rules)."""
+
+    policies: list[Policy]
+    workloads: list[WorkloadRecord]
+    namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]]
+    tiers: list[Tier]
 
 
 @dataclass(frozen=True)
@@ -83,12 +104,24 @@ class Decision:
 class NetworkModel:
     policies: list[Policy]
     workloads: list[Workload]
-    namespaces: dict[str, tuple[Document, Path]] = field(default_factory=dict)  # Namespace objs
+    # Namespace objects: where their name is
+    namespaces: dict[str, tuple[Source, Span]] = field(default_factory=dict)
     by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
     cluster_wide: list[Policy] = field(default_factory=list)
     tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
+    # per namespace: the candidate policies split by how they select (see _Space); per
+    # workload: the policies that select it apart from those selecting the whole namespace
+    _spaces: dict[str, _Space] = field(default_factory=dict)
+    _varying: dict[int, list[tuple[int, Policy]]] = field(default_factory=dict)
+    _by_labels: dict[tuple[str, tuple[tuple[str, str], ...]], list[tuple[int, Policy]]] = (
+        field(default_factory=dict))
     _selecting: dict[int, list[Policy]] = field(default_factory=dict)
-    _selected: dict[int, list[Workload]] | None = None
+    # workloads selected by the same policies get the same decision unless a rule
+    # restricts the local pod (Calico source selector)
+    _decisions: dict[tuple[str, tuple[int, ...], Endpoint], Decision] = field(
+        default_factory=dict)
+    _hypothetical: dict[str | None, list[Policy]] = field(default_factory=dict)
+    _selecting_some: set[int] | None = None
 
     def __post_init__(self) -> None:
         for p in self.policies:
@@ -100,23 +133,57 @@ class NetworkModel:
     def candidates(self, namespace: str) -> list[Policy]:
         return [*self.by_namespace.get(namespace, ()), *self.cluster_wide]
 
+    def _space(self, w: Workload) -> _Space:
+        space = self._spaces.get(w.namespace)
+        if space is None:
+            space = self._spaces[w.namespace] = _Space.of(
+                self.candidates(w.namespace), w.namespace, w.ns_labels)
+        return space
+
+    def _varying_of(self, w: Workload) -> list[tuple[int, Policy]]:
+        """(candidate index, policy) of the policies that select ``w`` by its labels."""
+        got = self._varying.get(id(w))
+        if got is None:
+            key = (w.namespace, tuple(sorted(w.labels.items())))
+            got = self._by_labels.get(key)
+            if got is None:
+                space = self._space(w)
+                pool = list(space.always)
+                for item in w.labels.items():
+                    pool.extend(space.by_label.get(item, ()))
+                pool.sort(key=_first)
+                got = self._by_labels[key] = [
+                    e for e in pool if e[1].selects(w.namespace, w.labels, w.ns_labels)]
+            self._varying[id(w)] = got
+        return got
+
     def selecting(self, w: Workload) -> list[Policy]:
+        """The policies that select ``w``, in candidate order."""
         got = self._selecting.get(id(w))
         if got is None:
-            got = [p for p in self.candidates(w.namespace)
-                   if p.selects(w.namespace, w.labels, w.ns_labels)]
+            varying = self._varying_of(w)
+            whole = self._space(w).whole
+            got = ([p for _, p in sorted([*whole, *varying], key=_first)] if varying
+                   else [p for _, p in whole])
             self._selecting[id(w)] = got
         return got
 
     def egress_policies(self, w: Workload) -> list[Policy]:
         return [p for p in self.selecting(w) if p.egress_isolating]
 
+    def isolated(self, w: Workload) -> bool:
+        """Whether some policy isolates ``w`` for egress (``egress_policies`` is not
+        empty), without listing them."""
+        return self._space(w).whole_isolating or any(
+            p.egress_isolating for _, p in self._varying_of(w))
+
     def almost(self, w: Workload) -> list[str]:
         """Policies that nearly isolate ``w``: select it without Egress, or have Egress
         but a selector that misses it."""
         out = []
+        chosen = {id(q) for q in self.selecting(w)}
         for p in self.candidates(w.namespace):
-            if any(p is q for q in self.selecting(w)):
+            if id(p) in chosen:
                 if not p.egress_isolating:
                     out.append(f"{p.label} selects it but does not isolate it for egress")
             elif p.egress_isolating and p.selects_pods:
@@ -125,26 +192,111 @@ class NetworkModel:
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
-        relevant = [p for p in self.selecting(w) if p.egress_isolating or p.layer != "policy"]
-        return evaluate(relevant, ep, w.labels, self.tiers)
+        space = self._space(w)
+        varying = [e for e in self._varying_of(w) if _relevant(e[1])]
+        if space.whole_local or any(_local(p) for _, p in varying):
+            return evaluate(_merge(space.whole_relevant, varying), ep, w.labels, self.tiers)
+        key = (w.namespace, tuple(id(p) for _, p in varying), ep)
+        decision = self._decisions.get(key)
+        if decision is None:
+            decision = self._decisions[key] = evaluate(
+                _merge(space.whole_relevant, varying), ep, w.labels, self.tiers)
+        return decision
 
     def hypothetical(self, p: Policy) -> list[Policy]:
         """The policies that certainly select the pods ``p`` selects: ``p`` and the
         policies selecting every pod of its namespace."""
-        out = [p]
-        pool = self.candidates(p.namespace) if p.namespace else self.cluster_wide
-        out.extend(q for q in pool if q is not p
-                   and (q.egress_isolating or q.layer != "policy")
-                   and q.selects_all_in(p.namespace))
-        return out
+        every = self._hypothetical.get(p.namespace)
+        if every is None:
+            pool = self.candidates(p.namespace) if p.namespace else self.cluster_wide
+            every = self._hypothetical[p.namespace] = [
+                q for q in pool if _relevant(q) and q.selects_all_in(p.namespace)]
+        return [p, *(q for q in every if q is not p)]
+
+    def selects_some_workload(self, p: Policy) -> bool:
+        """Whether ``p`` selects a workload of the scan (``selected_workloads`` not empty)."""
+        if self._selecting_some is None:
+            some: set[int] = set()
+            spaces: set[int] = set()
+            for w in self.workloads:
+                space = self._space(w)
+                if id(space) not in spaces:
+                    spaces.add(id(space))
+                    some.update(id(q) for _, q in space.whole)
+                some.update(id(q) for _, q in self._varying_of(w))
+            self._selecting_some = some
+        return id(p) in self._selecting_some
 
     def selected_workloads(self, p: Policy) -> list[Workload]:
-        if self._selected is None:
-            self._selected = {}
-            for w in self.workloads:
-                for q in self.selecting(w):
-                    self._selected.setdefault(id(q), []).append(w)
-        return self._selected.get(id(p), [])
+        return [w for w in self.workloads if any(p is q for q in self.selecting(w))]
+
+
+@dataclass(eq=False)
+class _Space:
+    """The candidate policies of one namespace (in order, with their index), by how they
+    select its pods: every pod (``whole``: an empty pod selector whose namespace part
+    matches), by a label a pod must carry (``by_label``, checked in full), or otherwise
+    (``always`` checked)."""
+
+    whole: list[tuple[int, Policy]]
+    by_label: dict[tuple[str, str], list[tuple[int, Policy]]]
+    always: list[tuple[int, Policy]]
+    whole_relevant: list[tuple[int, Policy]]
+    whole_local: bool
+    whole_isolating: bool
+
+    @staticmethod
+    def of(candidates: list[Policy], namespace: str, ns_labels: dict[str, str]) -> _Space:
+        whole: list[tuple[int, Policy]] = []
+        by_label: dict[tuple[str, str], list[tuple[int, Policy]]] = {}
+        always: list[tuple[int, Policy]] = []
+        for i, p in enumerate(candidates):
+            sel = p.selector
+            if p.selects_pods and isinstance(sel, LabelSelector) and sel.valid and not sel.terms:
+                if p.selects(namespace, {}, ns_labels):  # the pod's labels do not matter
+                    whole.append((i, p))
+                continue
+            label = _required_label(p)
+            if label is None:
+                always.append((i, p))
+            else:
+                by_label.setdefault(label, []).append((i, p))
+        relevant = [e for e in whole if _relevant(e[1])]
+        return _Space(whole, by_label, always, relevant,
+                      any(_local(p) for _, p in relevant),
+                      any(p.egress_isolating for _, p in whole))
+
+
+def _merge(a: list[tuple[int, Policy]], b: list[tuple[int, Policy]]) -> list[Policy]:
+    if not b:
+        return [p for _, p in a]
+    return [p for _, p in sorted([*a, *b], key=_first)]
+
+
+def _relevant(p: Policy) -> bool:
+    """Whether ``p`` takes part in egress decisions of the pods it selects."""
+    return p.egress_isolating or p.layer != "policy"
+
+
+def _first(entry: tuple[int, Policy]) -> int:
+    return entry[0]
+
+
+def _required_label(p: Policy) -> tuple[str, str] | None:
+    """A label every pod ``p`` selects carries (its first ``matchLabels`` pair), if any."""
+    sel = p.selector
+    if not p.selects_pods or not isinstance(sel, LabelSelector) or not sel.valid:
+        return None
+    for key, op, vals in sel.terms:
+        if op == "In" and len(vals) == 1:
+            return (key, vals[0])
+    return None
+
+
+def _local(p: Policy) -> bool:
+    """Whether a rule of ``p`` applies only to some local pods (its decision then depends
+    on the pod's labels, not only on the policies that select it)."""
+    return any(r.local is not None or r.local_not is not None for r in p.egress)
 
 
 def _tier_key(name: str, tiers: Mapping[str, Tier]) -> tuple[int, float, str]:
@@ -251,49 +403,86 @@ def internet_access(policies: list[Policy]) -> InternetAccess | None:
     return InternetAccess(ports, ips, tuple(rules)) if rules else None
 
 
-def _workloads(docs: Iterable[Document], default_ns: str,
-               ns_declared: Mapping[str, dict[str, str]]) -> list[Workload]:
-    out = []
-    for doc in docs:
-        for pod in pod_specs(doc):
-            ns = pod.obj.namespace(default_ns)
-            ns_labels = namespace_labels(ns, ns_declared.get(ns, {}))
-            labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
-            labels["io.kubernetes.pod.namespace"] = ns
-            labels["projectcalico.org/namespace"] = ns
-            for k, v in ns_labels.items():
-                labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
-            out.append(Workload(pod, ns, labels, ns_labels))
-    return out
+def collect(doc: Document, default_ns: str = "default") -> NetDoc:
+    """The network model's record of one document (see :class:`NetDoc`)."""
+    from netlint.engine import place
+
+    if doc.kind != "kubernetes":
+        return _NOTHING
+    policies = policies_of(doc, default_ns)
+    namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]] = []
+    tiers: list[Tier] = []
+    for obj in objects(doc):
+        tier = tier_of(obj)
+        if tier is not None:
+            tiers.append(tier)
+        if obj.kind == "Namespace" and obj.group == "":
+            src, span, _ = place(doc, (*obj.path, "metadata", "name"))
+            labels = obj.metadata.get("labels")
+            declared = ({str(k): str(v) for k, v in labels.items()}
+                        if isinstance(labels, Mapping) else None)
+            namespaces.append((obj.name, (src, span), declared))
+    workloads = []
+    for pod in pod_specs(doc):
+        obj = pod.obj
+        meta = obj.value.get("metadata")
+        path = ((*obj.path, "metadata", "name") if isinstance(meta, Mapping) and "name" in meta
+                else obj.path)
+        src, span, context = place(doc, path)
+        labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
+        workloads.append(WorkloadRecord(obj.label, obj.namespace(default_ns), labels,
+                                        doc.path, doc.index, path, (src, span), context))
+    if not (policies or workloads or namespaces or tiers):
+        return _NOTHING  # most documents (one shared record: nothing to keep per document)
+    return NetDoc(policies, workloads, namespaces, tiers)
+
+
+_NOTHING = NetDoc([], [], [], [])  # read only
+
+
+def _workload(r: WorkloadRecord, ns_declared: Mapping[str, dict[str, str]]) -> Workload:
+    ns = r.namespace
+    ns_labels = namespace_labels(ns, ns_declared.get(ns, {}))
+    labels = dict(r.pod_labels)
+    labels["io.kubernetes.pod.namespace"] = ns
+    labels["projectcalico.org/namespace"] = ns
+    for k, v in ns_labels.items():
+        labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
+    return Workload(r.label, ns, labels, ns_labels, r.file, r.index, r.path, r.location,
+                    r.context)
 
 
 def build_model(documents: Iterable[Document], default_ns: str = "default") -> NetworkModel:
-    docs = [d for d in documents if d.kind == "kubernetes"]
+    return model_of([collect(d, default_ns) for d in documents if d.kind == "kubernetes"])
+
+
+def model_of(records: Iterable[NetDoc]) -> NetworkModel:
+    """The scan's model from its documents' records, in scan order."""
+    records = list(records)
     policies: list[Policy] = []
-    namespaces: dict[str, tuple[Document, Path]] = {}
+    namespaces: dict[str, tuple[Source, Span]] = {}
     ns_declared: dict[str, dict[str, str]] = {}
     tiers: dict[str, Tier] = {}
-    for doc in docs:
-        policies.extend(policies_of(doc, default_ns))
-        for obj in objects(doc):
-            tier = tier_of(obj)
-            if tier is not None:
-                tiers.setdefault(tier.name, tier)
-            if obj.kind == "Namespace" and obj.group == "":
-                namespaces.setdefault(obj.name, (doc, (*obj.path, "metadata", "name")))
-                labels = obj.metadata.get("labels")
-                if isinstance(labels, Mapping):
-                    ns_declared[obj.name] = {str(k): str(v) for k, v in labels.items()}
-    return NetworkModel(policies, _workloads(docs, default_ns, ns_declared), namespaces,
-                        tiers=tiers)
+    for rec in records:
+        policies.extend(rec.policies)
+        for tier in rec.tiers:
+            tiers.setdefault(tier.name, tier)
+        for name, where, declared in rec.namespaces:
+            namespaces.setdefault(name, where)
+            if declared is not None:
+                ns_declared[name] = declared
+    workloads = [_workload(w, ns_declared) for rec in records for w in rec.workloads]
+    return NetworkModel(policies, workloads, namespaces, tiers=tiers)
 
 
 def shared_model(documents: list[Document], shared: dict[str, Any],
-                 default_ns: str) -> NetworkModel:
-    """The scan's model, built once and shared by every network rule."""
+                 default_ns: str, records: list[NetDoc] | None = None) -> NetworkModel:
+    """The scan's model, built once and shared by every network rule: from the records
+    collected while loading, or else from the documents."""
     key = f"netpol.model.{default_ns}"
     model = shared.get(key)
     if model is None:
-        model = build_model(documents, default_ns)
+        model = (model_of(records) if records is not None
+                 else build_model(documents, default_ns))
         shared[key] = model
     return model  # type: ignore[no-any-return]

@@ -111,6 +111,7 @@ class Policy:
     layer: str = "policy"  # "admin" (AdminNetworkPolicy) | "policy" | "baseline" (BANP)
     namespace_selector: LabelSelector | CalicoSelector | None = None
     selects_pods: bool = True  # False for host/node policies
+    _sort_key: tuple[float, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def doc(self) -> Document:
@@ -126,7 +127,10 @@ class Policy:
         return self.selector.text
 
     def sort_key(self) -> tuple[float, str]:
-        return (self.order, self.obj.name)
+        key = self._sort_key
+        if key is None:
+            key = self._sort_key = (self.order, self.obj.name)
+        return key
 
     def selects(self, namespace: str, labels: Mapping[str, str],
                 ns_labels: Mapping[str, str]) -> bool:

@@ -26,8 +26,9 @@ from functools import cache
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec, objects, pod_specs
-from netlint.options import LATEST_PSS_VERSION, parse_pss_version
+from netlint.options import LATEST_PSS_VERSION, ScanOptions, parse_pss_version
 from netlint.templates.base import Project, RuleContext, Violation
+from netlint.yamlnodes import Document
 
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
 ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version"
@@ -138,6 +139,35 @@ def runs(setting: Setting, params: Mapping[str, Any], ctx: RuleContext) -> bool:
 
 
 PodCheck = Callable[[PodSpec, int, Mapping[str, Any]], Iterator[Violation]]
+
+
+def scope(options: ScanOptions) -> str:
+    """The engine's scope for a PSS control: only ``--pss-level namespace`` needs the
+    scan's Namespace objects (from other files); otherwise every pod is checked at the
+    same level and version, document by document, as each file is loaded."""
+    return "project" if options.pss_level == "namespace" else "document"
+
+
+def document_check(check: PodCheck) -> Callable[[Document, Mapping[str, Any], RuleContext],
+                                                Iterator[Violation]]:
+    """Turn a per-pod control into a document-scope ``check`` at the default setting
+    (the same violations as :func:`project_check` when no level comes from namespaces)."""
+
+    last: list[tuple[RuleContext, Mapping[str, Any], Setting, bool] | None] = [None]
+
+    def check_document(doc: Document, params: Mapping[str, Any],
+                       ctx: RuleContext) -> Iterator[Violation]:
+        cached = last[0]  # one context per rule and scan: computed once
+        if cached is None or cached[0] is not ctx or cached[1] is not params:
+            setting = default_setting(ctx)
+            cached = last[0] = (ctx, params, setting, runs(setting, params, ctx))
+        _, _, setting, applies = cached
+        if not applies:
+            return
+        for pod in pod_specs(doc):
+            yield from check(pod, setting.version, params)
+
+    return check_document
 
 
 def project_check(check: PodCheck) -> Callable[[Project, Mapping[str, Any], RuleContext],

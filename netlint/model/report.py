@@ -33,7 +33,7 @@ def egress_rows(model: NetworkModel, endpoints: list[str] | None = None) -> list
         rows.append({
             "workload": w.label,
             "namespace": w.namespace,
-            "file": w.doc.path,
+            "file": w.file,
             "isolated": bool(policies),
             "policies": [p.label for p in policies],
             "internet": internet,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from netlint import __version__
 from netlint.engine import ScanResult
@@ -12,16 +13,21 @@ from netlint.reporters.common import relative_uri, repository_root
 
 
 def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:
-    counts = {"error": 0, "warning": 0, "note": 0}
-    for f in result.findings:
-        counts[f.severity.value] += 1
+    counts = _counts(result)
+    return _document(result, counts, list(_items(result, include_suppressed)))
+
+
+def _items(result: ScanResult, include_suppressed: bool) -> Iterator[dict[str, Any]]:
     findings = list(result.findings)
     if include_suppressed:
         findings = sorted(findings + result.suppressed)
-    items = []
     root = repository_root()
+    uris: dict[str, str] = {}  # many findings share a file
     for f in findings:
         rule = result.rules.get(f.rule_id)
+        uri = uris.get(f.path)
+        if uri is None:
+            uri = uris[f.path] = relative_uri(f.path, root)
         item: dict[str, Any] = {
             "rule": f.rule_id,
             "severity": f.severity.value,
@@ -34,13 +40,23 @@ def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, A
             "title": rule.title if rule else f.rule_id,
             "tags": list(rule.tags) if rule else [],
             # the same identity as SARIF's netlint/v1 and baselines: repository-relative
-            "fingerprint": stable_fingerprint(f.rule_id, relative_uri(f.path, root),
-                                              f.context),
+            "fingerprint": stable_fingerprint(f.rule_id, uri, f.context),
             "suppressed": f.suppressed,
         }
         if f.suppressed:
             item["suppression_reason"] = f.suppression_reason
-        items.append(item)
+        yield item
+
+
+def _counts(result: ScanResult) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "note": 0}
+    for f in result.findings:
+        counts[f.severity.value] += 1
+    return counts
+
+
+def _document(result: ScanResult, counts: dict[str, int], items: list[dict[str, Any]]
+              ) -> dict[str, Any]:
     stats = result.stats
     summary: dict[str, Any] = {
         "files": stats.files,
@@ -63,3 +79,43 @@ def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, A
 
 def render(result: ScanResult, include_suppressed: bool = False) -> str:
     return json.dumps(to_json(result, include_suppressed), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False) -> None:
+    """Write what :func:`render` returns, one finding at a time (a large report is never
+    held in memory twice, as objects and as text)."""
+    head = json.dumps(_document(result, _counts(result), []), indent=2, ensure_ascii=False)
+    assert head.endswith('"findings": []\n}')
+    first = True
+    for item in _items(result, include_suppressed):
+        out.write(head[:-len("]\n}")] + "\n" if first else ",\n")
+        first = False
+        out.write(_item_text(item))
+    out.write(head + "\n" if first else "\n  ]\n}\n")
+
+
+_INDENTED = json.JSONEncoder(indent=2, ensure_ascii=False).encode  # what dumps uses
+
+
+def _item_text(item: dict[str, Any]) -> str:
+    """``json.dumps(item, indent=2, ensure_ascii=False)`` at the depth of the findings list,
+    for items of scalars and lists of strings, without the pure-Python indenting encoder."""
+    from json.encoder import encode_basestring
+
+    parts = []
+    for key, value in item.items():
+        if isinstance(value, str):
+            text = encode_basestring(value)
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, int):
+            text = int.__repr__(value)
+        elif value is None:
+            text = "null"
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            text = ("[\n" + ",\n".join("        " + encode_basestring(v) for v in value)
+                    + "\n      ]") if value else "[]"
+        else:  # anything else: the encoder itself (strings hold no newline)
+            return "    " + _INDENTED(item).replace("\n", "\n    ")
+        parts.append(f"      {encode_basestring(key)}: {text}")
+    return "    {\n" + ",\n".join(parts) + "\n    }" if parts else "    {}"

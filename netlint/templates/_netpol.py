@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from netlint.model.egress import NetworkModel, shared_model
+from netlint.model.egress import NetDoc, NetworkModel, collect, shared_model
 from netlint.model.netpol import NetRule, Policy
+from netlint.options import ScanOptions
 from netlint.templates.base import Project, RuleContext
+from netlint.yamlnodes import Document
+
+RECORDS = "netpol"
+
+
+def _collect(doc: Document, options: ScanOptions) -> NetDoc:
+    return collect(doc, options.namespace)
+
+
+# the network templates' COLLECT: one record per Kubernetes document, built while loading
+COLLECT = (RECORDS, _collect)
 
 
 def model(project: Project, ctx: RuleContext) -> NetworkModel:
-    return shared_model(project.documents, ctx.shared, ctx.options.namespace)
+    return shared_model(project.documents, ctx.shared, ctx.options.namespace,
+                        project.records.get(RECORDS))
 
 
 def rule_name(policy: Policy, rule: NetRule) -> str:

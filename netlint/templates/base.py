@@ -10,7 +10,15 @@ It declares:
   ``check_project(project, params, ctx) -> Iterable[Violation]`` with ``SCOPE = "project"``;
   a project-scope template should also declare ``PROJECT_KINDS`` (e.g. ``("kubernetes",)``):
   only documents of those kinds are kept in memory and sent back from ``--jobs`` workers
-  (every kind when it declares none).
+  (every kind when it declares none);
+* optionally ``COLLECT = (name, function)`` (project scope): ``function(doc, options)``
+  runs on each document of ``PROJECT_KINDS`` as it is loaded (in the workers too) and
+  returns a small picklable record; ``check_project`` then reads
+  ``project.records[name]`` (one record per document, in scan order) and the documents
+  are not kept.  Records must hold what findings need (e.g. ``(source, span)`` and the
+  context, see ``engine.place``);
+* optionally ``scope(options) -> "document" | "project"`` when the scope depends on the
+  options (a module with both ``check`` and ``check_project``, e.g. the PSS controls).
 
 Templates report *paths*; the engine turns them into exact spans.  A violation of a
 project-scope template names the document its path is relative to.
@@ -61,6 +69,8 @@ class Project:
     """Every document of one scan, for cross-file templates."""
 
     documents: list[Document]
+    # records collected per document while loading (a template's ``COLLECT``), by name
+    records: dict[str, list[Any]] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
 from netlint.templates._netpol import model
 from netlint.templates.base import Project, RuleContext, Violation
 
@@ -18,7 +19,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                   ) -> Iterator[Violation]:
     m = model(project, ctx)
     for w in m.workloads:
-        if m.egress_policies(w):
+        if m.isolated(w):
             continue
         near = m.almost(w)
         hint = ("; almost: " + "; ".join(near[:3])) if near else (
@@ -27,5 +28,5 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
             w.path,
             f"{w.label} in namespace '{w.namespace}' is not isolated for egress: it may "
             f"connect to any address{hint}",
-            doc=w.doc,
+            location=w.location, context=w.context,
         )

@@ -18,6 +18,7 @@ from netlint.yamlnodes import Document
 
 SCOPE = "project"  # listeners in an LDS file may tunnel to the clusters of a CDS file
 TARGETS = ("envoy",)
+PROJECT_KINDS = ("envoy",)  # reads Envoy documents only
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,

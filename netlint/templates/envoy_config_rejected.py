@@ -22,6 +22,7 @@ from netlint.yamlnodes import Document, Path
 
 SCOPE = "project"
 TARGETS = ("envoy",)
+PROJECT_KINDS = ("envoy",)  # reads Envoy documents only
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,

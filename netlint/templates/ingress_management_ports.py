@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.model.cidrs import PortSet, covers_internet
+from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
 from netlint.templates._netpol import model, parse_port_specs, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 

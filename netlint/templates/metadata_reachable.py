@@ -14,6 +14,7 @@ from typing import Any
 
 from netlint.model.egress import DEFAULT_METADATA, Endpoint, evaluate, parse_endpoint
 from netlint.model.netpol import NetRule, Policy
+from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
 from netlint.templates._netpol import model, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 
@@ -57,12 +58,15 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                 w.path,
                 f"{w.label} in namespace '{w.namespace}' {why}, so it can reach the "
                 f"metadata endpoint(s) {', '.join(unisolated)}",
-                doc=w.doc)
+                location=w.location, context=w.context)
     for p in m.policies:
         evaluated = p.egress_isolating or p.layer != "policy"  # ANP/BANP isolate nothing
-        if not evaluated or not p.selects_pods or m.selected_workloads(p):
+        if not evaluated or not p.selects_pods or m.selects_some_workload(p):
             continue
         for ep in endpoints:
+            if not any(r.action in ("allow", "pass") and r.matches(ep.ip, ep.proto, ep.port)
+                       for r in p.egress):
+                continue  # no rule of p could be the one that opens the path
             d = evaluate(m.hypothetical(p), ep, None, m.tiers)
             if d.allowed and d.policy is p and d.rule is not None:
                 note(p, d.rule, "the pods it selects", ep)

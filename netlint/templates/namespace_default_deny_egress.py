@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
 from netlint.templates._netpol import model
 from netlint.templates.base import Project, RuleContext, Violation
 
@@ -30,14 +31,14 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
         if any(p.egress_isolating and p.selects_all_in(ns) for p in m.candidates(ns)):
             continue
         # scan order must not change the message or the place: sort by file and position
-        workloads.sort(key=lambda w: (w.doc.source.path, w.doc.index, repr(w.path)))
+        workloads.sort(key=lambda w: (w.file, w.index, repr(w.path)))
         names = ", ".join(w.label for w in workloads[:3])
         more = f" and {len(workloads) - 3} more" if len(workloads) > 3 else ""
         message = (f"namespace '{ns}' has {len(workloads)} workload(s) ({names}{more}) but no "
                    "default-deny egress policy (one selecting every pod with Egress)")
         if ns in m.namespaces:
-            doc, path = m.namespaces[ns]
-            yield Violation(path, message, doc=doc, context=f"namespace {ns}")
+            yield Violation(message=message, location=m.namespaces[ns],
+                            context=f"namespace {ns}")
         else:
-            yield Violation(workloads[0].path, message, doc=workloads[0].doc,
+            yield Violation(workloads[0].path, message, location=workloads[0].location,
                             context=f"namespace {ns}")

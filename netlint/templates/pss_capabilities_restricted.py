@@ -7,13 +7,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec
-from netlint.model.pss import mapping, params_schema, project_check
+from netlint.model.pss import document_check, mapping, params_schema, project_check
+from netlint.model.pss import scope as scope  # the engine asks it the scope
 from netlint.templates.base import Violation
 from netlint.templates.pss_allow_privilege_escalation import PARAMS_SCHEMA as _APE_SCHEMA
 from netlint.templates.pss_allow_privilege_escalation import windows_exempt
 
 TARGETS = ("kubernetes",)
-SCOPE = "project"
+SCOPE = "project"  # with --pss-level namespace; otherwise document (see scope)
 PARAMS_SCHEMA = params_schema(**{
     "windows-exempt-from": _APE_SCHEMA["properties"]["windows-exempt-from"],
     "allowed-add": {"type": "array", "items": {"type": "string"}},
@@ -50,3 +51,4 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
 
 
 check_project = project_check(violations)
+check = document_check(violations)  # the engine picks one by scope(options)

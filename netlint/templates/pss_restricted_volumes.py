@@ -8,11 +8,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec
-from netlint.model.pss import params_schema, project_check
+from netlint.model.pss import document_check, params_schema, project_check
+from netlint.model.pss import scope as scope  # the engine asks it the scope
 from netlint.templates.base import Violation
 
 TARGETS = ("kubernetes",)
-SCOPE = "project"
+SCOPE = "project"  # with --pss-level namespace; otherwise document (see scope)
 PARAMS_SCHEMA = params_schema(allowed={"type": "array", "items": {"type": "string"}})
 
 
@@ -33,3 +34,4 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
 
 
 check_project = project_check(violations)
+check = document_check(violations)  # the engine picks one by scope(options)

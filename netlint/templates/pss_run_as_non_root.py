@@ -8,12 +8,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec
-from netlint.model.pss import host_users_false, minor, params_schema, project_check
+from netlint.model.pss import document_check, host_users_false, minor, params_schema, project_check
+from netlint.model.pss import scope as scope  # the engine asks it the scope
 from netlint.templates.base import Violation
 from netlint.templates.pod_runs_as_root import run_as_non_root_violations
 
 TARGETS = ("kubernetes",)
-SCOPE = "project"
+SCOPE = "project"  # with --pss-level namespace; otherwise document (see scope)
 PARAMS_SCHEMA = params_schema(**{
     "user-namespaces-relax-from": {"type": "string", "pattern": "^v1\\.(0|[1-9][0-9]*)$"},
 })
@@ -30,3 +31,4 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
 
 
 check_project = project_check(violations)
+check = document_check(violations)  # the engine picks one by scope(options)

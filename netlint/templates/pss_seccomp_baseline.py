@@ -9,11 +9,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec
-from netlint.model.pss import mapping, minor, params_schema, project_check, sc_path
+from netlint.model.pss import document_check, mapping, minor, params_schema, project_check, sc_path
+from netlint.model.pss import scope as scope  # the engine asks it the scope
 from netlint.templates.base import Violation
 
 TARGETS = ("kubernetes",)
-SCOPE = "project"
+SCOPE = "project"  # with --pss-level namespace; otherwise document (see scope)
 PARAMS_SCHEMA = params_schema(**{
     "fields-from": {"type": "string", "pattern": "^v1\\.(0|[1-9][0-9]*)$"},
 })
@@ -63,3 +64,4 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
 
 
 check_project = project_check(violations)
+check = document_check(violations)  # the engine picks one by scope(options)

@@ -7,14 +7,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec
-from netlint.model.pss import params_schema, project_check, sc_path
+from netlint.model.pss import document_check, params_schema, project_check, sc_path
+from netlint.model.pss import scope as scope  # the engine asks it the scope
 from netlint.templates.base import Violation
 from netlint.templates.pss_allow_privilege_escalation import PARAMS_SCHEMA as _APE_SCHEMA
 from netlint.templates.pss_allow_privilege_escalation import windows_exempt
 from netlint.templates.pss_seccomp_baseline import field_violations
 
 TARGETS = ("kubernetes",)
-SCOPE = "project"
+SCOPE = "project"  # with --pss-level namespace; otherwise document (see scope)
 PARAMS_SCHEMA = params_schema(**{
     "windows-exempt-from": _APE_SCHEMA["properties"]["windows-exempt-from"],
 })
@@ -35,3 +36,4 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
 
 
 check_project = project_check(violations)
+check = document_check(violations)  # the engine picks one by scope(options)

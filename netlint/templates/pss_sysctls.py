@@ -6,11 +6,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.loaders.kubernetes import PodSpec
-from netlint.model.pss import minor, params_schema, project_check, sc_path
+from netlint.model.pss import document_check, minor, params_schema, project_check, sc_path
+from netlint.model.pss import scope as scope  # the engine asks it the scope
 from netlint.templates.base import Violation
 
 TARGETS = ("kubernetes",)
-SCOPE = "project"
+SCOPE = "project"  # with --pss-level namespace; otherwise document (see scope)
 PARAMS_SCHEMA = params_schema(
     allowed={"type": "object", "description": "policy version -> sysctls it adds",
              "additionalProperties": {"type": "array", "items": {"type": "string"}}},
@@ -41,3 +42,4 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
 
 
 check_project = project_check(violations)
+check = document_check(violations)  # the engine picks one by scope(options)
