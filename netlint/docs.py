@@ -7,7 +7,9 @@ from collections.abc import Iterable
 
 from netlint.registry import Rule
 
-README_BEGIN = "<!-- rules:begin (generated from the rule files by `python -m tests.regen_readme`) -->"
+README_BEGIN = (
+    "<!-- rules:begin (generated from the rule files by `python -m tests.regen_readme`) -->"
+)
 README_END = "<!-- rules:end -->"
 
 
