@@ -81,7 +81,7 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[Fi
     exclude = list(exclude)
     files: list[FileEntry] = []
     problems: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
     for raw in paths:
         if raw == STDIN:
             files.append(FileEntry(STDIN, "<stdin>"))
@@ -90,16 +90,26 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[Fi
             raise UsageError(f"{raw}: no such file or directory")
         if os.path.isdir(raw):
             for f in _walk(raw, exclude, problems):
-                key = os.path.realpath(f)
+                key = _identity(f)
                 if key not in seen:
                     seen.add(key)
                     files.append(FileEntry(f, display_path(f)))
         else:
-            key = os.path.realpath(raw)
+            key = _identity(raw)
             if key not in seen:
                 seen.add(key)
                 files.append(FileEntry(raw, display_path(raw)))
     return files, problems
+
+
+def _identity(path: str) -> object:
+    """What makes two paths the same file (a file named twice, or through a link): the
+    device and inode, one stat call; ``realpath`` costs a call per path component."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return os.path.abspath(path)  # unreadable: reported later, never merged
+    return (st.st_dev, st.st_ino)
 
 
 def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Iterator[str]:

@@ -157,3 +157,11 @@ def test_python_dash_m_and_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "netlint", "scan", BAD], capture_output=True,
                           text=True)
     assert proc.returncode == 1 and "k8s-container-runs-as-root" in proc.stdout
+
+
+def test_a_file_named_twice_or_through_a_link_is_scanned_once(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(POD_ROOT)
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "pod.yaml")
+    out = json.loads(run("scan", str(tmp_path), str(tmp_path / "pod.yaml"), "--format",
+                         "json").output)
+    assert out["summary"]["files"] == 1
