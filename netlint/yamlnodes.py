@@ -380,7 +380,20 @@ def _check_depth(text: str) -> None:
     depth = 0
     start = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+    events = yaml.parse(text, Loader=yaml.CSafeLoader)
+    while True:
+        try:
+            event = next(events)
+        except StopIteration:
+            return
+        except yaml.MarkedYAMLError as err:
+            if not _is_libyaml_depth_refusal(err):
+                raise
+            where = err.problem_mark or err.context_mark
+            raise YAMLInputError(
+                f"nesting deeper than {MAX_DEPTH} levels; not analysed",
+                where.line if where else 0, where.column if where else 0, rule="yaml-too-deep",
+            ) from None
         if isinstance(event, start):
             depth += 1
             if depth > MAX_DEPTH:
@@ -415,6 +428,10 @@ def parse_documents(source: Source) -> tuple[list[Document], YAMLInputError | No
             gc.enable()
 
 
+def _is_libyaml_depth_refusal(err: yaml.MarkedYAMLError) -> bool:
+    return "maximum nesting depth" in f"{err.problem or ''} {err.context or ''}"
+
+
 def _parse(source: Source, text: str) -> tuple[list[Document], YAMLInputError | None]:
     docs: list[Document] = []
     try:
@@ -425,6 +442,14 @@ def _parse(source: Source, text: str) -> tuple[list[Document], YAMLInputError | 
     except YAMLInputError as err:
         return docs, err
     except yaml.MarkedYAMLError as err:
+        if _is_libyaml_depth_refusal(err):
+            # PyYAML >= 6.0.4 bundles a libyaml that refuses deep nesting itself (before our
+            # pre-check fires on some shapes): the same verdict as ours, not a syntax error.
+            mark = err.problem_mark or err.context_mark
+            return docs, YAMLInputError(
+                f"nesting deeper than {MAX_DEPTH} levels; not analysed",
+                mark.line if mark else 0, mark.column if mark else 0, rule="yaml-too-deep",
+            )
         # libyaml rejects a few inputs the pure-Python parser takes (a bare IPv6 scalar in
         # a flow sequence); give the file a second chance before reporting the error.
         retry = _parse_pure_python(source, text)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from netlint.source import Source, Span
 from netlint.yamlnodes import MAX_DEPTH, YList, YMap, locate, parse_documents
 
@@ -118,3 +120,25 @@ def test_alias_value_points_at_the_key_not_backwards_to_the_anchor() -> None:
     _, span = locate(doc, ("b", "c"))
     assert span == Span(4, 3, 4, 4)
     assert (span.end_line, span.end_column) >= (span.start_line, span.start_column)
+
+
+def test_libyaml_depth_refusal_is_reported_as_too_deep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML >= 6.0.4's libyaml refuses deep nesting itself; older ones do not.
+
+    Simulate the newer refusal so the mapping is tested on every PyYAML in the range.
+    """
+    import yaml as pyyaml
+
+    from netlint import yamlnodes
+
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise pyyaml.MarkedYAMLError(
+            problem="exceeded maximum nesting depth",
+            context="while increasing flow level",
+            problem_mark=pyyaml.Mark("x", 0, 2, 7, None, None),
+        )
+
+    monkeypatch.setattr(yamlnodes.yaml, "compose_all", refuse)
+    _, err = parse_documents(Source("refused.yaml", "a: [[[1]]]\n"))
+    assert err is not None and err.rule == "yaml-too-deep"
+    assert (err.line0, err.col0) == (2, 7)
