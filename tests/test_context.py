@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from netlint.cli import main
 from netlint.check import Checker
+from netlint.cli import main
 from netlint.engine import Engine
 from netlint.findings import Severity
 from netlint.options import ScanOptions
