@@ -114,12 +114,15 @@ def encode_finding(f: Finding) -> list[Any]:
 
 
 def decode_finding(data: Any, path: str) -> Finding:
-    rule, sl, sc, el, ec, message, severity, context = _list(data)
-    level = SEVERITIES.get(_str(severity))
-    _need(level is not None)
-    assert level is not None
-    return Finding(path, _span(sl, sc, el, ec), _str(rule), _str(message), level,
-                   context=_str(context))
+    if type(data) is not list or len(data) != 8:
+        raise BadEntry
+    rule, sl, sc, el, ec, message, severity, context = data
+    level = SEVERITIES.get(severity) if type(severity) is str else None
+    if (level is None or type(rule) is not str or type(message) is not str
+            or type(context) is not str or type(sl) is not int or type(sc) is not int
+            or type(el) is not int or type(ec) is not int):
+        raise BadEntry
+    return Finding(path, Span(sl, sc, el, ec), rule, message, level, context=context)
 
 
 def encode_suppression(s: Suppression) -> list[Any]:
@@ -253,7 +256,7 @@ class ScanCache:
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(data, fh, separators=(",", ":"))
+                    fh.write(json.dumps(data, separators=(",", ":")))
                 os.replace(tmp, self.path)
             except BaseException:
                 _remove(tmp)

@@ -147,7 +147,8 @@ class Checker:
         result.records = records
         if self.build_entries and entry.path != STDIN:
             result.cache_entry = self._cache_entry(result, check)
-            result.identity = self._identity(result)
+            result.identity = (result.cache_entry["identity"] if result.cache_entry is not None
+                               else self._identity(result, None))
         return result
 
     def finish(self, results: Iterable[FileResult], stats: ScanStats, check: bool) -> Loaded:
@@ -222,6 +223,7 @@ class Checker:
             "suppressions": [encode_suppression(s) for s in result.suppressions],
             "records": self._encode_records(result),
         }
+        entry["identity"] = self._identity(result, entry)
         return entry
 
     def _encode_records(self, result: FileResult) -> dict[str, list[Any]] | None:
@@ -241,11 +243,10 @@ class Checker:
             out[name] = encoded
         return out
 
-    def _identity(self, result: FileResult) -> str:
+    def _identity(self, result: FileResult, entry: dict[str, Any] | None) -> str:
         """What the file gives the cross-file rules, in a short string: its records when
         they can be stored (an edit that leaves them alone keeps the cross-file findings),
         else its text."""
-        entry = result.cache_entry
         if entry is not None and entry["records"] is not None:
             payload = json.dumps(entry["records"], sort_keys=True, separators=(",", ":"))
         elif result.source is not None:
@@ -286,17 +287,11 @@ class Checker:
                     raise BadEntry
                 records[name] = [codec[1](item, source) for item in items]
             result.records = records
-        result.identity = self._identity_of_hit(result, data)
+        identity = data["identity"]
+        if type(identity) is not str:
+            raise BadEntry
+        result.identity = identity
         return result
-
-    def _identity_of_hit(self, result: FileResult, data: dict[str, Any]) -> str:
-        if data["records"] is not None:
-            payload = json.dumps(data["records"], sort_keys=True, separators=(",", ":"))
-        elif result.source is not None:
-            payload = "text:" + str(data.get("hash"))
-        else:
-            payload = "unread"
-        return text_hash(f"{result.entry.display}\0{payload}")
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         """Run the document-scope rules (in the parent, or in a worker process)."""

@@ -87,6 +87,10 @@ class RulePlan:
         return {rid: RuleContext(r, self.options, self.shared) for rid, r in self.rules.items()}
 
     def project_kinds(self) -> frozenset[str]:
+        return self._project_kinds
+
+    @cached_property
+    def _project_kinds(self) -> frozenset[str]:
         """Kinds of documents the selected project-scope rules read: a template's
         ``PROJECT_KINDS``, every kind when it declares none; none for a template that
         collects records of them (``COLLECT``) instead."""
@@ -96,7 +100,15 @@ class RulePlan:
                 kinds.update(getattr(rule.module, "PROJECT_KINDS", KINDS))
         return frozenset(kinds)
 
+    @cached_property
+    def _collectors(self) -> dict[str, tuple[Collector, tuple[str, ...], Codec | None]]:
+        return self._find_collectors()
+
     def collectors(self) -> dict[str, tuple[Collector, tuple[str, ...], Codec | None]]:
+        """See :meth:`_find_collectors` (planned once)."""
+        return self._collectors
+
+    def _find_collectors(self) -> dict[str, tuple[Collector, tuple[str, ...], Codec | None]]:
         """Collector name -> (function, kinds) of the selected project-scope templates
         that declare ``COLLECT = (name, function)``: ``function(doc, options)`` returns a
         small picklable record of a document of their ``PROJECT_KINDS``, and
