@@ -157,7 +157,7 @@ class ScanCache:
         self._project: dict[str, Any] | None = None
         self._new: dict[str, dict[str, Any]] = {}
         self._new_project: dict[str, Any] | None = None
-        self.hits = 0
+        self.hits = 0  # files taken from the cache (counted by the checker)
         self.misses = 0
 
     # --- reading ---------------------------------------------------------------------
@@ -185,29 +185,21 @@ class ScanCache:
         None when it cannot be read); it is called only for an entry that had a text."""
         entry = self._load().get(path)
         if entry is None or entry.get("display") != display:
-            self.misses += 1
             return None
         try:
             now = signature(os.stat(path))
         except OSError:
-            self.misses += 1
             return None
         same_sig = entry.get("sig") == now and not entry.get("racy")
         stored_hash = entry.get("hash")
         if stored_hash is None:  # could not be read when cached: only the signature tells
-            if same_sig:
-                self.hits += 1
-                return Hit(entry, None)
-            self.misses += 1
-            return None
+            return Hit(entry, None) if same_sig else None
         text = read_text()
         if text is None or not (same_sig or (entry.get("sig", [None])[0] == now[0]
                                              and text_hash(text) == stored_hash)):
-            self.misses += 1
             return None
         if not same_sig:  # touched, or racy when cached: remember the new signature
             self._new[path] = {**entry, "sig": now, "racy": _racy(now)}
-        self.hits += 1
         return Hit(entry, text)
 
     def put(self, path: str, entry: dict[str, Any], text: str | None) -> None:

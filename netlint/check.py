@@ -124,6 +124,10 @@ class Checker:
                     result = self._from_cache(entry, hit, check)
                 except (BadEntry, ValueError, TypeError, KeyError, AttributeError):
                     result = None  # malformed: parsed again, and the entry rewritten
+            if result is not None:
+                cache.hits += 1
+            else:
+                cache.misses += 1
             out.append(result if result is not None else (read[0] if read else None))
         return out
 
