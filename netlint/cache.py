@@ -34,8 +34,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from netlint.discovery import FileEntry, read_source
 from netlint.findings import Finding, Severity
-from netlint.source import Span
+from netlint.source import Source, Span
 from netlint.suppressions import Suppression
 
 FORMAT = 1
@@ -140,10 +141,36 @@ def decode_suppression(data: Any, path: str) -> Suppression:
 
 @dataclass
 class Hit:
-    """A usable cache entry and the text of the file it was checked against."""
+    """A usable cache entry, and the file's text when it was read to compare hashes."""
 
     entry: dict[str, Any]
-    text: str | None  # None: the file could not be read when it was cached (no source)
+    text: str | None
+    readable: bool  # False: the file could not be read when it was cached (no source)
+
+
+class FileText(Source):
+    """The text of a file the cache answered for, read only when a reporter shows it (the
+    text and SARIF reports read the files with findings; JSON and GitHub none).  Its
+    signature was checked an instant before; a file replaced since then is read as it
+    is now, as a cold scan's report would show a file replaced after it was parsed."""
+
+    def __init__(self, path: str, entry: FileEntry, max_size: int) -> None:
+        self.path = path
+        self._line_starts = None
+        self._entry = entry
+        self._max_size = max_size
+        self._text: str | None = None
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._text is None:
+            source = read_source(self._entry, self._max_size)
+            self._text = source.text if isinstance(source, Source) else ""
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
 
 
 class ScanCache:
@@ -181,8 +208,8 @@ class ScanCache:
 
     def lookup(self, path: str, display: str, read_text: Any) -> Hit | None:
         """The entry of ``path`` when it is still valid: same display path and either
-        the same signature or the same text.  ``read_text()`` returns the file's text (or
-        None when it cannot be read); it is called only for an entry that had a text."""
+        the same signature (not racy) or the same text.  ``read_text()`` returns the file's
+        text (or None when it cannot be read); it is called only to compare hashes."""
         entry = self._load().get(path)
         if entry is None or entry.get("display") != display:
             return None
@@ -193,14 +220,17 @@ class ScanCache:
         same_sig = entry.get("sig") == now and not entry.get("racy")
         stored_hash = entry.get("hash")
         if stored_hash is None:  # could not be read when cached: only the signature tells
-            return Hit(entry, None) if same_sig else None
+            return Hit(entry, None, False) if same_sig else None
+        if same_sig:
+            return Hit(entry, None, True)
         text = read_text()
-        if text is None or not (same_sig or (entry.get("sig", [None])[0] == now[0]
-                                             and text_hash(text) == stored_hash)):
+        sig = entry.get("sig")
+        if text is None or not (isinstance(sig, list) and sig and sig[0] == now[0]
+                                and text_hash(text) == stored_hash):
             return None
-        if not same_sig:  # touched, or racy when cached: remember the new signature
-            self._new[path] = {**entry, "sig": now, "racy": _racy(now)}
-        return Hit(entry, text)
+        # touched, or racy when cached: the same text; remember the new signature
+        self._new[path] = {**entry, "sig": now, "racy": _racy(now)}
+        return Hit(entry, text, True)
 
     def put(self, path: str, entry: dict[str, Any], text: str | None) -> None:
         """Remember ``entry`` for ``path`` (its signature and text hash are added here)."""

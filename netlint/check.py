@@ -20,6 +20,7 @@ from typing import Any
 
 from netlint.cache import (
     BadEntry,
+    FileText,
     Hit,
     ScanCache,
     decode_finding,
@@ -270,7 +271,11 @@ class Checker:
         if type(failed) is not int or type(skipped) is not int:
             raise BadEntry
         stats = ScanStats(1, skipped, failed, Counter(documents))
-        source = Source(display, hit.text) if hit.text is not None else None
+        source: Source | None = None
+        if hit.text is not None:
+            source = Source(display, hit.text)
+        elif hit.readable:
+            source = FileText(display, entry, self.options.max_file_size)
         result = FileResult(entry, stats, source)
         result.findings = [decode_finding(f, display) for f in data["findings"]]
         if check:

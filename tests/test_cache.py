@@ -431,3 +431,19 @@ def test_shared_corpus_cold_and_warm_reports_are_identical(shared_dir: Path, tmp
     warm, engine = _scan(parts, tmp_path / "cache")
     assert _counts(engine)[0] > 0
     assert _reports(warm) == _reports(cold)
+
+
+def test_walk_display_paths_match_relpath(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Discovery computes one relpath per walked root; each file's display path is still
+    exactly ``display_path`` of it (findings and cache entries carry it)."""
+    from netlint.discovery import discover, display_path
+
+    _tree(tmp_path / "a" / "repo")
+    monkeypatch.chdir(tmp_path / "a")
+    for root in ("repo", "./repo/", "repo/../repo/apps", str(tmp_path / "a" / "repo"), "."):
+        entries, _ = discover([root])
+        assert entries and all(e.display == display_path(e.path) for e in entries)
+    monkeypatch.chdir(tmp_path / "a" / "repo" / "apps")
+    entries, _ = discover(["../policies"])
+    assert [e.display for e in entries] == [display_path(e.path) for e in entries]
