@@ -56,8 +56,10 @@ def build(result: ScanResult, root: str | None = None) -> dict[str, Any]:
 
 
 def write(result: ScanResult, output: str) -> int:
+    from netlint.output import atomic_writer
+
     data = build(result)
-    with open(output, "w", encoding="utf-8") as fh:
+    with atomic_writer(output) as fh:
         json.dump(data, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
     return sum(e["count"] for e in data["findings"])

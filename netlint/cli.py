@@ -11,7 +11,10 @@ from typing import IO, Any
 
 import click
 
+from netlint.escaping import escape_text
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 FORMATS = ("text", "sarif", "json", "github")
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -25,11 +28,25 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from netlint.errors import UsageError
+        from netlint.output import OutputError
 
         try:
             return super().invoke(ctx)
-        except UsageError as err:
-            click.echo(f"netlint: error: {err}", err=True)
+        except (UsageError, OutputError) as err:
+            click.echo(f"netlint: error: {escape_text(str(err))}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("netlint: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.Abort):
+            raise
+        except (Exception, RecursionError) as err:  # a crash is never "findings" (exit 1)
+            import traceback
+
+            frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+            where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+            click.echo(f"netlint: internal error: {type(err).__name__}: "
+                       f"{escape_text(str(err))[:500]}{where}; please report this", err=True)
             ctx.exit(EXIT_USAGE)
 
 
@@ -184,30 +201,14 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
 
         result = baseline.apply(result, baseline.load(baseline_file))
 
-    out: IO[str]
-    close = False
     if output:
-        out = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        close = True
+        from netlint.output import atomic_writer
+
+        output = _checked_output(output, True, result, options)
+        with atomic_writer(output) as out:
+            _render(result, out, fmt, options, quiet, statistics, color=False)
     else:
-        out = sys.stdout
-    try:
-        if fmt == "text":
-            from netlint.reporters.text import render_to
-
-            render_to(result, out, color=False if output else None, quiet=quiet,
-                      statistics=statistics)
-        else:
-            from importlib import import_module
-
-            reporter = import_module(f"netlint.reporters.{fmt}")
-            if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
-                reporter.render_to(result, out, include_suppressed=options.include_suppressed)
-            else:
-                out.write(reporter.render(result, include_suppressed=options.include_suppressed))
-    finally:
-        if close:
-            out.close()
+        _render(result, sys.stdout, fmt, options, quiet, statistics, color=None)
     if fmt == "github":
         import os
 
@@ -246,10 +247,42 @@ def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tu
         "pss_version": pss_version, "pss_level": pss_level, "namespace": namespace,
     })
     result = _run_scan(paths, context_paths, options, show_progress=True)
-    count = baseline.write(result, output)
+    explicit = click.get_current_context().get_parameter_source("output") not in (
+        click.core.ParameterSource.DEFAULT, None)
+    count = baseline.write(result, _checked_output(output, explicit, result, options))
     click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
                f"use `netlint scan --baseline {output} ...` to report only new ones",
                err=True)
+
+
+def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, statistics: bool,
+            color: bool | None) -> None:
+    if fmt == "text":
+        from netlint.reporters.text import render_to
+
+        render_to(result, out, color=color, quiet=quiet, statistics=statistics)
+        return
+    from importlib import import_module
+
+    reporter = import_module(f"netlint.reporters.{fmt}")
+    if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
+        reporter.render_to(result, out, include_suppressed=options.include_suppressed)
+    else:
+        out.write(reporter.render(result, include_suppressed=options.include_suppressed))
+
+
+def _checked_output(output: str, explicit: bool, result: Any, options: Any) -> str:
+    """The file to write: never an input (a scanned, included or config file), a symlink
+    only when the user named it."""
+    from netlint.output import check_not_input, resolve_output
+
+    target = resolve_output(output, explicit)
+    inputs = {*result.sources, *(f.path for f in result.findings),
+              *(f.path for f in result.suppressed)}
+    if options.config_file:
+        inputs.add(options.config_file)
+    check_not_input(target, inputs)
+    return target
 
 
 def exit_code(result: Any, fail_on: str) -> int:
