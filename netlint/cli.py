@@ -163,6 +163,9 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
 @click.option("--compose-ignore-env", is_flag=True, default=None,
               help="Compose: interpolate ${VAR} only from .env files, not from the "
               "environment (reproducible CI).")
+@click.option("--compose-allow-outside", is_flag=True, default=None,
+              help="Compose: follow include, extends and env_file references to files "
+              "outside the scanned tree and its repository (never /proc, /dev, /sys).")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no Kubernetes, Compose "
               "or Envoy document was found.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
@@ -177,13 +180,15 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
-         include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
+         include_suppressed: bool | None, compose_ignore_env: bool | None,
+         compose_allow_outside: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
     """Scan files and directories (or - for stdin)."""
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
         "compose_ignore_env": compose_ignore_env, "envoy_validate": envoy_validate,
+        "compose_allow_outside": compose_allow_outside,
         "jobs": jobs,
     })
     if options.envoy_validate:

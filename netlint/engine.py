@@ -89,6 +89,8 @@ class _Loaded:
     # what project-scope templates collected from each document while it was loaded
     # (their ``COLLECT``), by collector name, in scan order
     records: dict[str, list[Any]] = field(default_factory=dict)
+    # Compose variables substituted from the environment or env files: never reported
+    substituted: dict[str, str] = field(default_factory=dict)
 
 
 class Engine:
@@ -106,6 +108,8 @@ class Engine:
             and getattr(r.module, "READS_UNCLASSIFIED", False)
         ]
         self._plan: tuple[dict[str, list[Rule]], list[Rule]] | None = None
+        # real directories files referenced by Compose files may come from (see scan())
+        self.scan_roots: list[str] = _scan_roots(["."])
         self._contexts: dict[str, RuleContext] | None = None
 
     # --- loading ---------------------------------------------------------------------
@@ -204,6 +208,8 @@ class Engine:
         project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
+        paths = list(paths)
+        self.scan_roots = _scan_roots(paths)
         entries, walk_problems = discover(paths, self.options.exclude)
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
@@ -217,6 +223,8 @@ class Engine:
         else:
             loaded = self.load(entries, stats, progress)
         for path, problem in walk_problems:
+            stats.files += 1  # a path that could not be read is counted, never dropped
+            stats.files_failed += 1
             loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
                                                  problem))
         context = list(context)
@@ -233,13 +241,16 @@ class Engine:
         from netlint.loaders.compose import assemble_projects
 
         done = assemble_projects(loaded.documents, self.options.compose_ignore_env,
-                                 self.options.max_file_size)
+                                 self.options.max_file_size,
+                                 None if self.options.compose_allow_outside
+                                 else self.scan_roots)
         loaded.documents = done.documents
         known = {s.path for s in loaded.sources}
         added = [s for s in done.sources if s.path not in known]
         loaded.sources.extend(added)
         for source in added:  # files that Compose includes or extends
             loaded.suppressions.extend(comment_suppressions(source))
+        loaded.substituted.update(done.substituted)
         for path, message in done.errors:
             loaded.findings.append(self._finding("internal-error", path, Span(1, 1, 1, 1),
                                                  message + "; please report this"))
@@ -365,6 +376,10 @@ class Engine:
             if loaded.context_paths:
                 findings = [f for f in findings if f.path not in loaded.context_paths]
 
+        if loaded.substituted:
+            from netlint.redaction import redact
+
+            findings = redact(findings, loaded.substituted)
         findings = self._drop_same_defects(findings)
         findings = self._apply_path_ignores(findings)
         kept, suppressed = self._suppress(findings, loaded)
@@ -531,6 +546,18 @@ def effective_jobs(jobs: int, files: int, bulk_to_parent: bool = False) -> int:
     if files < PARALLEL_MIN_FILES:
         return 1
     return max(1, min(jobs, files // 8 or 1))
+
+
+def _scan_roots(paths: Iterable[str]) -> list[str]:
+    """The scanned trees and their repositories (stdin: the working directory's)."""
+    from netlint.discovery import tree_roots
+
+    roots: list[str] = []
+    for p in paths:
+        for root in tree_roots("." if p == "-" else p):
+            if root not in roots:
+                roots.append(root)
+    return roots
 
 
 def _annotation_suppressions(doc: Document) -> list[Suppression]:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from netlint.cli import main
@@ -135,3 +136,212 @@ def test_output_into_a_missing_directory_or_full_device_exits_2(tmp_path: Path) 
     if os.path.exists("/dev/full"):
         code, _, err = run("scan", "pod.yaml", "-o", "/dev/full", cwd=tmp_path)
         assert code == 2 and "/dev/full" in err
+
+
+# --- secret leaks -------------------------------------------------------------------------
+
+LEAKY_COMPOSE = """\
+services:
+  web:
+    image: "registry.example/${SECRET_TOKEN}:1"
+    cap_add: ["${CAP_FROM_ENV}"]
+    volumes: ["${SECRET_TOKEN}:/data"]
+    devices: ["${SECRET_TOKEN}:/dev/x"]
+    tmpfs: ["/run:${SECRET_TOKEN}"]
+    ports: ["${SECRET_PORT}:80"]
+    privileged: ${UNSET_PRIV:?set it like ${SECRET_TOKEN}}
+"""
+SECRET = "ghp_Sup3rS3cretT0ken"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_environment_secret_never_reaches_a_report(tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "compose.yaml").write_text(LEAKY_COMPOSE)
+    summary = tmp_path / "summary.md"
+    env = {"SECRET_TOKEN": SECRET, "CAP_FROM_ENV": "SYS_ADMIN", "SECRET_PORT": "48213",
+           "GITHUB_STEP_SUMMARY": str(summary)}
+    code, out, err = run("scan", "compose.yaml", "--format", fmt, cwd=tmp_path, env=env)
+    assert code == 1, err
+    assert SECRET not in out + err and "48213" not in out + err
+    assert "${SECRET_TOKEN}" in out  # the template is shown instead
+    if fmt == "github":
+        assert SECRET not in summary.read_text()
+
+
+def test_env_file_secret_never_reaches_a_baseline(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(LEAKY_COMPOSE)
+    (tmp_path / ".env").write_text(f"SECRET_TOKEN={SECRET}\nSECRET_PORT=48213\n")
+    code, _, err = run("baseline", "compose.yaml", "-o", "b.json", cwd=tmp_path)
+    assert code == 0, err
+    text = (tmp_path / "b.json").read_text()
+    assert SECRET not in text and "${SECRET_TOKEN}" in text
+
+
+def _include_env_file(tmp_path: Path, env_file: str) -> Path:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "inc.yaml").write_text("services:\n  web:\n    image: ${AWS_SECRET_ACCESS_KEY}\n")
+    (repo / "compose.yaml").write_text(
+        f"include:\n  - path: inc.yaml\n    env_file: {env_file}\n"
+        "services:\n  app:\n    image: nginx\n")
+    return repo
+
+
+def test_include_env_file_outside_the_repository_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "credentials").write_text("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENG\n")
+    repo = _include_env_file(tmp_path, "../credentials")
+    _code, out, _ = run("scan", ".", "--format", "json", "--compose-ignore-env", cwd=repo)
+    assert "wJalrXUtnFEMIK7MDENG" not in out
+    assert "outside the scanned tree" in out and "--compose-allow-outside" in out
+
+
+def test_include_env_file_under_proc_is_never_read(tmp_path: Path) -> None:
+    repo = _include_env_file(tmp_path, "/proc/self/environ")
+    _code, out, _ = run("scan", ".", "--format", "json", "--compose-ignore-env",
+                       "--compose-allow-outside", cwd=repo,
+                       env={"AWS_SECRET_ACCESS_KEY": "should-not-appear-anywhere"})
+    assert "should-not-appear-anywhere" not in out
+    assert "special file" in out
+
+
+def test_extends_file_outside_the_repository_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "outside.yaml").write_text("services:\n  base:\n    image: nginx\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "compose.yaml").write_text(
+        "services:\n  web:\n    extends: {file: ../outside.yaml, service: base}\n")
+    _, out, _ = run("scan", ".", "--format", "json", cwd=repo)
+    assert "outside the scanned tree" in out
+    _, out, _ = run("scan", ".", "--format", "json", "--compose-allow-outside", cwd=repo)
+    assert "outside the scanned tree" not in out
+
+
+def test_symlink_leaving_the_scanned_tree_is_not_read_nor_shown(tmp_path: Path) -> None:
+    secret_line = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"
+    (tmp_path / "credentials").write_text(f"[default]\n{secret_line}\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "creds.yaml").symlink_to(tmp_path / "credentials")
+    (repo / "tty.yaml").symlink_to("/dev/tty")
+    code, out, err = run("scan", ".", cwd=repo)
+    assert "AKIAIOSFODNN7EXAMPLE" not in out + err
+    assert str(tmp_path / "credentials") not in out and "/dev/tty" not in out
+    assert out.count("symbolic link to a file outside the scanned tree") == 2
+    assert code == 1  # not analysed is an error
+
+
+def test_parse_error_snippet_does_not_print_a_secret_looking_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\n[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n"
+        "  : : bad\n")
+    code, out, _ = run("scan", "bad.yaml", cwd=tmp_path)
+    assert code == 1 and "parse-error" in out
+    assert "wJalrXUtnFEMI" not in out
+
+
+def test_relative_include_env_file_works_from_any_directory(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    (proj / "sub").mkdir(parents=True)
+    (proj / "vars.env").write_text("IMAGE=nginx:1.27\n")
+    (proj / "sub" / "inc.yaml").write_text("services:\n  web:\n    image: ${IMAGE}\n")
+    (proj / "compose.yaml").write_text(
+        "include:\n  - path: sub/inc.yaml\n    env_file: vars.env\n"
+        "services:\n  app:\n    image: nginx\n")
+    for cwd, target in ((tmp_path, "proj"), (proj, "."), (proj / "sub", "..")):
+        _, out, _ = run("scan", target, "--format", "json", "--compose-ignore-env",
+                        "--select", "compose-unset-variable,compose-unresolved-reference",
+                        cwd=cwd)
+        assert json.loads(out)["findings"] == [], (cwd, out)
+
+
+# --- injection into terminals and CI logs ---------------------------------------------------
+
+FORGED = "x\n::error file=README.md,line=1::forged\n::add-mask::x"
+CONTROL = ["\n", "\r", "\x1b", "\x07", "\x85", "\x9b", "\u202e", "\u2066", "\u2028"]
+
+
+def _injecting_pod(tmp_path: Path) -> Path:
+    name = json.dumps("web" + FORGED + "\x1b]0;owned\x07\x1b[2J\x1b]8;;http://evil\x07\u202e")
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  containers:\n"
+        "  - name: " + name + "\n    image: nginx\n    securityContext: {privileged: true}\n")
+    return tmp_path / "pod.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_newline_in_a_value_cannot_forge_a_workflow_command(tmp_path: Path, fmt: str) -> None:
+    _injecting_pod(tmp_path)
+    code, out, err = run("scan", "pod.yaml", "--format", fmt, cwd=tmp_path)
+    assert code == 1, err
+    assert not any(line.lstrip().startswith("::error file=README") for line in out.splitlines())
+    assert not any(line.startswith("::add-mask::") for line in out.splitlines())
+    if fmt == "github":
+        assert all(line.startswith("::") for line in out.splitlines())
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_escape_sequences_and_bidi_overrides_never_reach_the_terminal(tmp_path: Path,
+                                                                      fmt: str) -> None:
+    _injecting_pod(tmp_path)
+    _, out, err = run("scan", "pod.yaml", "--format", fmt, cwd=tmp_path)
+    for char in ("\x1b", "\x07", "\u202e", "\x85", "\u2028"):
+        assert char not in out + err, repr(char)
+    assert "\\x1b" in out  # shown, visibly
+
+
+def test_control_characters_in_a_file_name_are_escaped_on_stdout_and_stderr(
+        tmp_path: Path) -> None:
+    name = "evil\n::error file=x::forged\x1b[2J.yaml"
+    (tmp_path / name).write_text(POD)
+    (tmp_path / "bad\x1b]0;t\x07.yaml").write_text("a: [\n")
+    code, out, err = run("scan", ".", cwd=tmp_path)
+    assert code == 1
+    for char in CONTROL:
+        assert char not in out.replace("\n", "") and char not in err.replace("\n", ""), repr(char)
+    assert not any(line.startswith("::error") for line in out.splitlines())
+    code, _, err = run("scan", "missing\x1b[2J\n::error::x.yaml", cwd=tmp_path)
+    assert code == 2 and "\x1b" not in err and "\n::error" not in err
+
+
+def test_sarif_artifact_uri_is_percent_encoded(tmp_path: Path) -> None:
+    name = "my pod é\x1b.yaml"
+    (tmp_path / name).write_text(POD)
+    _code, out, _ = run("scan", ".", "--format", "sarif", cwd=tmp_path)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in json.loads(out)["runs"][0]["results"]}
+    assert uris == {"my%20pod%20%C3%A9%1B.yaml"}
+
+
+def test_sarif_is_streamed_with_the_same_text_as_the_whole_document(tmp_path: Path) -> None:
+    import io
+
+    from netlint.engine import Engine
+    from netlint.options import ScanOptions
+    from netlint.reporters import sarif
+
+    (tmp_path / "pod.yaml").write_text(POD)
+    (tmp_path / "bad.yaml").write_text("a: [\n")
+    result = Engine(ScanOptions()).scan([str(tmp_path)])
+    streamed = io.StringIO()
+    sarif.render_to(result, streamed)
+    assert streamed.getvalue() == sarif.render(result)
+    assert json.loads(streamed.getvalue())["runs"][0]["results"]
+
+
+def test_minified_json_line_cannot_amplify_text_output(tmp_path: Path) -> None:
+    """Each finding printed its whole 1 MB line plus a caret line as wide as the column."""
+    pods = [json.loads(json.dumps({"apiVersion": "v1", "kind": "Pod",
+                                   "metadata": {"name": f"p{i}"},
+                                   "spec": {"containers": [{"name": "c", "image": "nginx",
+                                                            "securityContext": {
+                                                                "privileged": True}}]}}))
+            for i in range(300)]
+    text = json.dumps({"apiVersion": "v1", "kind": "List", "items": pods},
+                      separators=(",", ":"))
+    (tmp_path / "list.json").write_text(text)
+    code, out, _ = run("scan", "list.json", cwd=tmp_path)
+    assert code == 1
+    findings = out.count("list.json:1:")
+    assert findings >= 300
+    assert len(out) < findings * 600  # bounded per finding, not per line length
+    assert max(len(line) for line in out.splitlines()) < 400

@@ -201,12 +201,21 @@ class Assembled:
     documents: list[Document]
     sources: list[Source] = field(default_factory=list)  # Compose files read from disk
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    # variables substituted from the environment or env files (name -> value): reports
+    # show their template instead (netlint/redaction.py)
+    substituted: dict[str, str] = field(default_factory=dict)
 
 
 def assemble_projects(documents: list[Document], ignore_env: bool = False,
-                      max_file_size: int = 10 * 1024 * 1024) -> Assembled:
-    """Replace the scanned Compose documents by one merged document per project."""
-    loader = _Loader(documents, ignore_env, max_file_size)
+                      max_file_size: int = 10 * 1024 * 1024,
+                      roots: list[str] | None = None) -> Assembled:
+    """Replace the scanned Compose documents by one merged document per project.
+
+    Files that Compose references (``include``, ``extends.file``, ``env_file``, ``.env``)
+    are read only inside ``roots`` (real directories: the scanned trees and their
+    repositories; None allows any path) and never from /proc, /dev or /sys.
+    """
+    loader = _Loader(documents, ignore_env, max_file_size, roots)
     out: list[Document] = []
     done: set[str] = set()
     result = Assembled(out)
@@ -236,12 +245,29 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
     # a scanned file that another project includes is checked as part of that project
     out.extend(d for d, alone in built if alone is None or alone not in loader.included)
     result.sources = loader.extra_sources
+    result.substituted = loader.substituted
     return result
 
 
+class _RecordingEnv(dict):  # type: ignore[type-arg]
+    """Interpolation values that remember which of them were used (``get`` is all that
+    interpolation calls), so that reports can hide them."""
+
+    used: dict[str, str]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key)
+        if value is None:
+            return default
+        self.used[key] = value
+        return value
+
+
 class _Loader:
-    def __init__(self, documents: list[Document], ignore_env: bool, max_file_size: int) -> None:
+    def __init__(self, documents: list[Document], ignore_env: bool, max_file_size: int,
+                 roots: list[str] | None = None) -> None:
         self.ignore_env = ignore_env
+        self.roots = roots
         self.max_file_size = max_file_size
         self.scanned: dict[str, Document] = {}
         for doc in documents:
@@ -251,6 +277,7 @@ class _Loader:
         self.envs: dict[tuple[str, ...], dict[str, str]] = {}
         self.extra_sources: list[Source] = []
         self.included: set[str] = set()  # files brought in by an include
+        self.substituted: dict[str, str] = {}
 
     # -- files
 
@@ -281,8 +308,11 @@ class _Loader:
             return hit
         doc = self.scanned.get(real)
         result: tuple[Source, Any] | str
+        refused = self.refused(real)
         if doc is not None:
             result = (doc.source, doc.value)
+        elif refused:
+            result = refused
         elif len(self.files) >= MAX_EXTRA_FILES:
             result = "too many referenced files"
         elif not os.path.isfile(path):
@@ -305,24 +335,47 @@ class _Loader:
         self.files[real] = result
         return result
 
+    def refused(self, real: str) -> str:
+        """Why the real path ``real`` may not be read ("" when it may)."""
+        from netlint.discovery import inside
+
+        if self.roots is None:
+            return "" if inside(real, ["/"]) else "a special file; never read"
+        if not inside(real, self.roots):
+            return ("outside the scanned tree and its repository; not read (allow with "
+                    "--compose-allow-outside)") if inside(real, ["/"]) else (
+                "a special file; never read")
+        return ""
+
+    def env_file_problem(self, path: str) -> str:
+        """Why the env file ``path`` cannot be read ("" when it can)."""
+        refused = self.refused(_real(path))
+        if refused:
+            return refused
+        return "" if os.path.isfile(path) else "file not found"
+
     def env(self, folder: str, env_files: tuple[str, ...] = ()) -> dict[str, str]:
+        """Interpolation values: the env files (paths; default: ``folder``/.env), then
+        the environment unless ignored."""
         key = (folder, *env_files)
         hit = self.envs.get(key)
         if hit is not None:
             return hit
+        from netlint.discovery import ReadProblem, read_regular
+
         values: dict[str, str] = {}
-        for name in env_files or (".env",):
-            path = os.path.join(folder, name)
-            try:
-                if os.path.isfile(path) and os.path.getsize(path) <= self.max_file_size:
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        values.update(parse_dotenv(fh.read(), values))
-            except OSError:
-                pass
+        for path in env_files or (os.path.join(folder, ".env"),):
+            if self.env_file_problem(path):
+                continue  # reported by include(); a missing default .env is normal
+            data = read_regular(path, self.max_file_size)
+            if not isinstance(data, ReadProblem):
+                values.update(parse_dotenv(data.decode("utf-8", errors="replace"), values))
         if not self.ignore_env:
             values.update(os.environ)
-        self.envs[key] = values
-        return values
+        recording = _RecordingEnv(values)
+        recording.used = self.substituted
+        self.envs[key] = recording
+        return recording
 
     # -- models
 
@@ -470,7 +523,13 @@ class _Loader:
                     continue
                 folder = (_relative(source, str(project_dir)) if project_dir
                           else os.path.dirname(path) or ".")
-                env = self.env(folder, tuple(_relative(source, e) for e in env_files))
+                env_paths = tuple(_relative(source, e) for e in env_files)
+                for name, env_path in zip(env_files, env_paths, strict=True):
+                    why = self.env_file_problem(env_path)
+                    if why:
+                        problems.append(Problem(*where, f"include env_file '{name}' cannot "
+                                        f"be read ({why}); its variables are not set"))
+                env = self.env(folder, env_paths)
                 part = self.model(got[0], got[1], env, problems, depth + 1, chain)
                 included = part if included is None else merge(included, part)
             if not isinstance(included, YMap):
