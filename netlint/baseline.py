@@ -6,6 +6,10 @@ by their line-independent fingerprint (rule, repository-relative file and the fi
 number), with a count for identical offenders.  ``netlint scan --baseline FILE`` hides
 findings whose fingerprint is in the file, says how many it hid, and counts the entries
 that matched nothing (stale: the finding was fixed, or its value changed).
+
+A finding about a file that was not analysed (``parse-error``, ``file-too-large``, ...) is
+never recorded nor hidden: its identity is only the rule and the path, so accepting it
+would hide whatever the file contains from then on.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 from netlint import __version__
 from netlint.engine import ScanResult
 from netlint.errors import UsageError
-from netlint.findings import Finding
+from netlint.findings import NOT_ANALYSED, Finding
 from netlint.fingerprints import stable_fingerprint
 from netlint.reporters.common import relative_uri, repository_root
 
@@ -35,6 +39,8 @@ def build(result: ScanResult, root: str | None = None) -> dict[str, Any]:
     root = root or repository_root()
     entries: dict[str, dict[str, Any]] = {}
     for f in result.findings:
+        if f.rule_id in NOT_ANALYSED:
+            continue  # never accepted: the file must be fixed (or excluded) to pass
         fp = fingerprint(f, root)
         entry = entries.get(fp)
         if entry is None:
@@ -104,7 +110,7 @@ def apply(result: ScanResult, entries: list[dict[str, Any]], root: str | None = 
     hidden = 0
     for f in result.findings:
         fp = fingerprint(f, root)
-        if remaining[fp] > 0:
+        if remaining[fp] > 0 and f.rule_id not in NOT_ANALYSED:
             remaining[fp] -= 1
             hidden += 1
         else:

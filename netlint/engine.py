@@ -32,7 +32,7 @@ from netlint.suppressions import (
     comment_suppressions,
 )
 from netlint.templates.base import Project, RuleContext, Violation
-from netlint.yamlnodes import Document, Path, locate, parse_documents
+from netlint.yamlnodes import Document, Path, kubernetes_booleans, locate, parse_documents
 
 KINDS = ("kubernetes", "compose", "envoy")
 
@@ -178,6 +178,8 @@ class Engine:
                 stats.documents[doc.kind] += 1
                 loaded.documents.append(doc)
                 if doc.kind == "kubernetes":
+                    if doc.yaml11_booleans:
+                        kubernetes_booleans(doc.value)
                     loaded.suppressions.extend(_annotation_suppressions(doc))
             elif self.unclassified_rules:
                 loaded.unclassified.append(doc)

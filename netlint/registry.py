@@ -245,6 +245,16 @@ def select_rules(
         if name not in rules and name not in known_tags and name != "all":
             raise UsageError(f"unknown rule id or tag '{name}' (see `netlint rules`)")
 
+    for name in ignore:
+        rule = rules.get(name)
+        if rule is not None and rule.always_on:
+            # these report files or rules that were not analysed: ignoring them would let
+            # a padded or broken file pass the gate unnoticed
+            raise UsageError(
+                f"'{name}' cannot be ignored: it reports a file or rule that was not "
+                f"analysed; lower it with `severity: {{{name}: warning}}` in the config, "
+                "or skip files on purpose with `exclude:`")
+
     def matches(rule: Rule, names: Iterable[str]) -> bool:
         return any(n == "all" or n == rule.id or n in rule.tags for n in names)
 

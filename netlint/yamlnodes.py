@@ -102,6 +102,7 @@ class Document:
     start: tuple[int, int]  # 0-based line/col of the document's root node
     end: tuple[int, int]
     duplicates: list[DuplicateKey] = field(default_factory=list)
+    yaml11_booleans: bool = False  # holds a plain y/Y/n/N (booleans for Kubernetes)
     kind: str | None = None  # "kubernetes" | "compose" | "envoy" | None
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -124,7 +125,20 @@ _BOOL = _TAG + "bool"
 _NULL = _TAG + "null"
 _MERGE = _TAG + "merge"
 _MAP = _TAG + "map"
-_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
+# go-yaml v2's YAML 1.1 booleans (Kubernetes decodes manifests with it): PyYAML's resolver
+# lacks the one-letter forms, which are resolved to _YN below and turned into booleans in
+# Kubernetes documents only (Compose and Envoy read them as strings)
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"})
+_YN = "tag:netlint:yaml11-bool"
+_YN_VALUES = frozenset({"y", "Y", "n", "N"})
+_YN_SEEN = [0]  # YAML11Bool values built so far (one parser per process, no threads)
+
+
+class YAML11Bool(str):
+    """A plain (unquoted) ``y``, ``Y``, ``n`` or ``N``: a string for Compose and Envoy, a
+    boolean for Kubernetes (see :func:`kubernetes_booleans`)."""
+
+    __slots__ = ()
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _DEFAULT_TAGS = {SequenceNode: _TAG + "seq", MappingNode: _MAP}
 _RESOLVED: dict[str, str] = {}  # plain scalar text -> implicit tag (bounded below)
@@ -152,7 +166,8 @@ class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
                 return _STR
             tag = _RESOLVED.get(value)
             if tag is None:
-                tag = _BASE_RESOLVE(self, kind, value, implicit)
+                tag = _YN if value in _YN_VALUES else _BASE_RESOLVE(self, kind, value,
+                                                                       implicit)
                 if len(_RESOLVED) < _RESOLVED_MAX and len(value) < 200:
                     _RESOLVED[value] = tag
             return tag
@@ -171,6 +186,9 @@ def _scalar(node: ScalarNode) -> Any:
         return None
     if tag == _BOOL:
         return value in _TRUE
+    if tag == _YN:
+        _YN_SEEN[0] += 1  # Document.yaml11_booleans tells the engine
+        return YAML11Bool(value)
     if tag == _INT:
         # YAML 1.1 base-60 ("22:22" is 1342) is never what a port mapping means; Compose
         # and Kubernetes' YAML libraries read it as a string, and so do we.
@@ -488,6 +506,7 @@ def _document(source: Source, index: int, node: Node) -> Document:
     need = _stack_depth() + 2 * MAX_DEPTH + 100
     if sys.getrecursionlimit() < need:
         sys.setrecursionlimit(need)
+    seen = _YN_SEEN[0]
     value = builder.build(node)
     s, e = node.start_mark, node.end_mark
     return Document(
@@ -497,7 +516,26 @@ def _document(source: Source, index: int, node: Node) -> Document:
         start=(s.line, s.column),
         end=(e.line, e.column),
         duplicates=builder.duplicates,
+        yaml11_booleans=_YN_SEEN[0] != seen,
     )
+
+
+def kubernetes_booleans(value: Any) -> Any:
+    """Turn plain ``y``/``Y``/``n``/``N`` into booleans in place, as go-yaml v2 (what
+    Kubernetes decodes YAML with) resolves them: ``privileged: Y`` is ``true``."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if v.__class__ is YAML11Bool:
+                value[k] = v in _TRUE
+            elif isinstance(v, (dict, list)):
+                kubernetes_booleans(v)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if v.__class__ is YAML11Bool:
+                value[i] = v in _TRUE
+            elif isinstance(v, (dict, list)):
+                kubernetes_booleans(v)
+    return value
 
 
 # --- positions -------------------------------------------------------------------------

@@ -345,3 +345,152 @@ def test_minified_json_line_cannot_amplify_text_output(tmp_path: Path) -> None:
     assert findings >= 300
     assert len(out) < findings * 600  # bounded per finding, not per line length
     assert max(len(line) for line in out.splitlines()) < 400
+
+
+# --- evasion ------------------------------------------------------------------------------
+
+PRIVILEGED_POD = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                  "  - name: c\n    image: nginx\n    securityContext: {privileged: true}\n")
+
+
+def test_padding_a_privileged_pod_past_the_size_limit_fails_the_gate(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD + "#" * 2000 + "\n")
+    (tmp_path / ".netlint.yaml").write_text("max-file-size: 1000\n")
+    code, out, _ = run("scan", "pod.yaml", "--fail-on", "error", cwd=tmp_path)
+    assert code == 1 and "file-too-large" in out and "error" in out
+    # configurable: a repository may accept unanalysed large files on purpose
+    (tmp_path / ".netlint.yaml").write_text(
+        "max-file-size: 1000\nseverity: {file-too-large: warning}\n")
+    code, _, _ = run("scan", "pod.yaml", "--fail-on", "error", cwd=tmp_path)
+    assert code == 0
+
+
+@pytest.mark.parametrize("rule", ["parse-error", "file-too-large", "unreadable-file"])
+def test_ignoring_a_not_analysed_finding_is_refused_not_silently_accepted(
+        tmp_path: Path, rule: str) -> None:
+    (tmp_path / "bad.yaml").write_text("a: [\n")
+    code, _, err = run("scan", "bad.yaml", "--ignore", rule, cwd=tmp_path)
+    assert code == 2 and f"'{rule}' cannot be ignored" in err
+
+
+def test_baselined_parse_error_does_not_hide_the_file_forever(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text("a: [\n")
+    run("baseline", "pod.yaml", "-o", "b.json", cwd=tmp_path)
+    assert json.loads((tmp_path / "b.json").read_text())["findings"] == []
+    # the "broken" file later becomes a privileged Pod that still does not parse...
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD + "a: [\n")
+    code, out, _ = run("scan", "pod.yaml", "--baseline", "b.json", cwd=tmp_path)
+    assert code == 1 and "parse-error" in out
+
+
+def test_baseline_written_by_an_old_version_cannot_hide_a_file_too_large(tmp_path: Path) -> None:
+    from netlint.baseline import fingerprint
+
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD + "#" * 2000 + "\n")
+    (tmp_path / ".netlint.yaml").write_text("max-file-size: 1000\n")
+    code, out, _ = run("scan", "pod.yaml", "--format", "json", cwd=tmp_path)
+    fp = json.loads(out)["findings"][0]["fingerprint"]
+    assert fingerprint  # the same identity baselines use
+    (tmp_path / "b.json").write_text(json.dumps({"version": 1, "findings": [
+        {"fingerprint": fp, "rule": "file-too-large", "path": "pod.yaml", "count": 1}]}))
+    code, out, _ = run("scan", "pod.yaml", "--baseline", "b.json", cwd=tmp_path)
+    assert code == 1 and "file-too-large" in out
+
+
+def _k8s_pod(privileged: str, host_network: str) -> str:
+    return ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+            f"  hostNetwork: {host_network}\n  containers:\n  - name: c\n    image: nginx\n"
+            f"    securityContext:\n      privileged: {privileged}\n")
+
+
+@pytest.mark.parametrize("spelling", ["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true",
+                                      "True", "TRUE", "!!bool y", "!!bool Y", '!!bool "y"',
+                                      "!!bool yes"])
+def test_yaml11_boolean_spellings_cannot_pass_pss_baseline(tmp_path: Path,
+                                                           spelling: str) -> None:
+    """Kubernetes decodes YAML with go-yaml v2: ``privileged: Y`` is ``true`` there."""
+    from tests.helpers import scan
+
+    (tmp_path / "pod.yaml").write_text(_k8s_pod(spelling, spelling))
+    result = scan([str(tmp_path)], select=["pss-baseline"])
+    ids = sorted({f.rule_id for f in result.findings})
+    assert "pss-privileged" in ids and "pss-host-namespaces" in ids, (spelling, ids)
+
+
+@pytest.mark.parametrize("spelling", ['"y"', "'Y'", "n", "N", "no", "off", "false",
+                                      "!!bool n"])
+def test_yaml11_false_and_quoted_spellings_are_not_privileged(tmp_path: Path,
+                                                              spelling: str) -> None:
+    from tests.helpers import scan
+
+    (tmp_path / "pod.yaml").write_text(_k8s_pod(spelling, spelling))
+    result = scan([str(tmp_path)], select=["pss-privileged", "pss-host-namespaces"])
+    assert [f.rule_id for f in result.findings] == [], spelling
+
+
+def test_compose_reads_y_as_a_string_outside_boolean_fields(tmp_path: Path) -> None:
+    from netlint.yamlnodes import YAML11Bool
+    from tests.helpers import scan
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx\n    command: [echo, y]\n    privileged: y\n")
+    result = scan([str(tmp_path)], select=["compose-privileged"])
+    assert [f.rule_id for f in result.findings] == ["compose-privileged"]
+    assert YAML11Bool("y") == "y"
+
+
+@pytest.mark.parametrize("spelling", ["y", "Y", "yes", "YES", "on", "On", "true", "TRUE",
+                                      "tRuE"])
+def test_compose_boolean_spellings_after_interpolation_are_privileged(
+        tmp_path: Path, spelling: str) -> None:
+    """compose-go converts y/yes/true/on in any case for boolean fields (toBoolean)."""
+    from tests.helpers import scan
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web:\n    image: nginx\n    privileged: ${PRIV}\n"
+        "    network_mode: host\n  lit:\n    image: nginx\n"
+        f"    privileged: \"{spelling}\"\n")
+    (tmp_path / ".env").write_text(f"PRIV={spelling}\n")
+    result = scan([str(tmp_path)], select=["compose-privileged"], compose_ignore_env=True)
+    assert sorted(f.message for f in result.findings) == [
+        "service 'lit' sets privileged: true", "service 'web' sets privileged: true"], spelling
+
+
+@pytest.mark.parametrize("spelling", ["n", "N", "no", "off", "false", "1", "0"])
+def test_compose_false_spellings_are_not_privileged(tmp_path: Path, spelling: str) -> None:
+    from tests.helpers import scan
+
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: nginx\n    privileged: \"{spelling}\"\n")
+    result = scan([str(tmp_path)], select=["compose-privileged"])
+    assert result.findings == [], spelling
+
+
+def test_included_service_sharing_the_includers_name_is_still_checked(tmp_path: Path) -> None:
+    (tmp_path / "evil").mkdir()
+    (tmp_path / "evil" / "extra.yaml").write_text(
+        "services:\n  web:\n    image: nginx\n    privileged: true\n")
+    (tmp_path / "compose.yaml").write_text(
+        "include: [evil/extra.yaml]\nservices:\n  web:\n    image: nginx\n")
+    code, out, _ = run("scan", "compose.yaml", "--select", "compose-privileged,"
+                       "compose-unresolved-reference", "--format", "json", cwd=tmp_path)
+    findings = json.loads(out)["findings"]
+    assert code == 1
+    assert {(f["rule"], f["path"]) for f in findings} == {
+        ("compose-privileged", "evil/extra.yaml"),
+        ("compose-unresolved-reference", "compose.yaml")}
+
+
+def test_interpolation_nested_past_the_limit_is_reported_not_kept_literal(
+        tmp_path: Path) -> None:
+    value = "true"
+    for i in range(40):
+        value = f"${{V{i}:-{value}}}"
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: nginx\n    privileged: \"{value}\"\n")
+    code, out, _ = run("scan", "compose.yaml", "--format", "json", "--compose-ignore-env",
+                       cwd=tmp_path)
+    rules = {f["rule"] for f in json.loads(out)["findings"]}
+    assert code == 1
+    assert "compose-privileged" in rules or "compose-unset-variable" in rules or (
+        "compose-unresolved-reference" in rules), rules

@@ -76,12 +76,18 @@ def problems(doc: Document) -> list[Problem]:
     return list(doc.cache.get(PROBLEMS, ()))
 
 
+# what compose-go's loader converts for boolean fields, after interpolation and in any
+# case (``toBoolean`` in loader/interpolate.go): YAML 1.1's spellings, one-letter ones too
+COMPOSE_TRUE = frozenset({"y", "yes", "true", "on"})
+
+
 def truthy(value: Any) -> bool:
-    """Compose booleans: YAML booleans or the strings true/yes/on (e.g. after ``${VAR}``)."""
+    """Compose booleans: YAML booleans or, in any case, the strings y/yes/true/on (what
+    compose-go converts, e.g. after ``${VAR}``)."""
     if isinstance(value, bool):
         return value
-    return isinstance(value, str) and not is_unresolved(value) and value.strip().lower() in (
-        "true", "yes", "on", "1")
+    return isinstance(value, str) and not is_unresolved(value) and (
+        value.strip().lower() in COMPOSE_TRUE)
 
 
 @dataclass(frozen=True)
@@ -238,6 +244,9 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
         alone = _real(doc.source.path) if files is None and id(doc) in first_compose else None
         try:
             built.append((loader.project(doc, files), alone))
+            shadow = loader.shadowed_document(doc)
+            if shadow is not None:
+                built.append((shadow, alone))
         except Exception as exc:  # never lose the file: check it standalone
             result.errors.append((doc.source.path, f"Compose loader failed: "
                                                    f"{type(exc).__name__}: {exc}"))
@@ -245,7 +254,12 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
     # a scanned file that another project includes is checked as part of that project
     out.extend(d for d, alone in built if alone is None or alone not in loader.included)
     result.sources = loader.extra_sources
-    result.substituted = loader.substituted
+    # a value written in a Compose file (a default such as ``${TAG:-latest}``) is public
+    # already: only values found nowhere in the project's files are hidden
+    texts = [d.source.text for d in documents if d.kind == "compose"]
+    texts += [s.text for s in loader.extra_sources]
+    result.substituted = {name: value for name, value in loader.substituted.items()
+                          if not any(value in text for text in texts)}
     return result
 
 
@@ -278,6 +292,9 @@ class _Loader:
         self.extra_sources: list[Source] = []
         self.included: set[str] = set()  # files brought in by an include
         self.substituted: dict[str, str] = {}
+        # included services whose names an including file already uses: (name, service,
+        # its key position, the position of its ``services`` key)
+        self.shadowed: list[tuple[Any, Any, Any, Any]] = []
 
     # -- files
 
@@ -379,8 +396,30 @@ class _Loader:
 
     # -- models
 
+    def shadowed_document(self, first: Document) -> Document | None:
+        """The included services that a name conflict kept out of the merged model, as a
+        document of their own so that every loaded service is checked."""
+        if not self.shadowed:
+            return None
+        services = new_map()
+        services_pos = self.shadowed[0][3]
+        for name, svc, pos, _ in self.shadowed:
+            if name not in services:
+                services[name] = svc
+                services.pos[name] = pos
+        self.shadowed = []
+        model = new_map()
+        model["services"] = services
+        model.pos["services"] = services_pos
+        shadow = Document(source=first.source, index=first.index, value=model,
+                          start=first.start, end=first.end, kind="compose")
+        shadow.cache["compose_assembled"] = True
+        shadow.cache[PROBLEMS] = []
+        return shadow
+
     def project(self, doc: Document, files: list[str] | None) -> Document:
         problems: list[Problem] = []
+        self.shadowed = []
         if files is None:
             folder = os.path.dirname(doc.source.path) if doc.source.path != "<stdin>" else "."
             env = self.env(folder or ".")
@@ -544,9 +583,16 @@ class _Loader:
                     model[section] = mine
                     model.pos[section] = included.pos[section]
                 for k, v in add.items():
-                    if k not in mine:  # Compose refuses a conflict; the including file wins
+                    if k not in mine:
                         mine[k] = v
                         mine.pos[k] = add.pos[k]
+                    elif section == "services" and v is not mine[k]:
+                        # Compose refuses the conflict; the including file's service is
+                        # the merged one, the included one is still checked on its own
+                        self.shadowed.append((k, v, add.pos[k], included.pos[section]))
+                        problems.append(Problem(*where, f"included service '{k}' has the "
+                                        "name of a service of this project; Compose "
+                                        "refuses the conflict (both are checked)"))
 
     def check_env_files(self, model: Any, problems: list[Problem]) -> None:
         services = model.get("services") if isinstance(model, YMap) else None

@@ -41,17 +41,22 @@ def is_interpolated(value: object) -> bool:
     return isinstance(value, Interpolated)
 
 
-MAX_NESTING = 32  # ${A:-${B:-...}} deeper than this is kept as written
+# ${A:-${B:-...}} nested deeper than this is not resolved: the value is Unresolved with an
+# error (reported), never kept as literal text that rules would read as a plain value
+MAX_NESTING = 32
+TOO_DEEP = (f"interpolation nests more than {MAX_NESTING} levels deep; netlint does not "
+            "resolve it")
 
 
 class _State:
-    __slots__ = ("depth", "env", "errors", "missing")
+    __slots__ = ("depth", "env", "errors", "missing", "too_deep")
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self.env = env
         self.missing: list[str] = []
         self.errors: list[str] = []
         self.depth = 0
+        self.too_deep = False
 
 
 def interpolate(text: str, env: Mapping[str, str]) -> str:
@@ -76,7 +81,10 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
 
 def _expand(text: str, state: _State) -> str:
     if state.depth > MAX_NESTING:
-        return text
+        if not state.too_deep:
+            state.too_deep = True
+            state.errors.append(TOO_DEEP)
+        return ""
     state.depth += 1
     try:
         return _expand_level(text, state)

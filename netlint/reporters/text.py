@@ -15,7 +15,7 @@ from rich.text import Text
 
 from netlint.engine import ScanResult
 from netlint.escaping import escape_text, has_unsafe
-from netlint.findings import Finding
+from netlint.findings import NOT_ANALYSED, Finding
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 MAX_DOC_LINKS = 5  # list each rule's docs link after the findings when at most this many
@@ -44,8 +44,6 @@ SNIPPET_LEAD = 40  # of which before the column, when the line must be cut
 # rules whose finding is about a file that was not analysed: its line may be anything (a
 # credentials file reached through a link, a minified blob), so a line that looks like a
 # secret is not printed, only the position
-_NOT_ANALYSED = frozenset({"parse-error", "unreadable-file", "file-too-large",
-                           "yaml-alias-bomb", "yaml-too-deep"})
 _SECRET_LOOKING = re.compile(
     r"(?i)(secret|passw(or)?d|passwd|token|credential|private[_ -]?key|api[_-]?key|"
     r"access[_-]?key|auth|bearer|BEGIN [A-Z ]*PRIVATE)"
@@ -80,7 +78,7 @@ def _snippet(result: ScanResult, f: Finding) -> list[Text]:
     line = source.line_text(f.span.start_line)
     if not line.strip():
         return []
-    if f.rule_id in _NOT_ANALYSED and _SECRET_LOOKING.search(line):
+    if f.rule_id in NOT_ANALYSED and _SECRET_LOOKING.search(line):
         return []
     expanded = line.replace("\t", " ")
     gutter = f"{f.span.start_line:>6} | "
