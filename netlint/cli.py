@@ -191,6 +191,7 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         "compose_allow_outside": compose_allow_outside,
         "jobs": jobs,
     })
+    _cap_jobs(options)
     if options.envoy_validate:
         import shutil
 
@@ -227,6 +228,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
 
         make_console(sys.stderr).print(summary_text(result))
 
+    if stats.files_lost:
+        click.echo(f"netlint: error: {stats.files_lost} file(s) were not analysed because a "
+                   "worker process died (see the internal-error findings)", err=True)
+        sys.exit(EXIT_USAGE)
     nothing_parsed = stats.documents_total == 0
     if nothing_parsed and not allow_empty and not result.findings:
         click.echo("netlint: error: no Kubernetes, Compose or Envoy document was found; "
@@ -258,6 +263,18 @@ def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tu
     click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
                f"use `netlint scan --baseline {output} ...` to report only new ones",
                err=True)
+
+
+def _cap_jobs(options: Any) -> None:
+    """``jobs`` (from the command line or a repository's config) is capped at the number
+    of cores: ``jobs: 100`` started 100 workers, 4.9 GB on 2 cores."""
+    from netlint.engine import available_cores
+
+    cores = available_cores()
+    if isinstance(options.jobs, int) and options.jobs > cores:
+        click.echo(f"netlint: warning: jobs {options.jobs} capped at the {cores} available "
+                   f"core{'' if cores == 1 else 's'}", err=True)
+        options.jobs = cores
 
 
 def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, statistics: bool,

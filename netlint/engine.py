@@ -42,6 +42,7 @@ class ScanStats:
     files: int = 0
     files_skipped: int = 0  # parsed, but no Kubernetes, Compose or Envoy document in them
     files_failed: int = 0  # could not be read or parsed at all
+    files_lost: int = 0  # their worker process died: not analysed, the scan exits 2
     documents: Counter[str] = field(default_factory=Counter)
     rules_run: int = 0
 
@@ -53,6 +54,7 @@ class ScanStats:
         self.files += other.files
         self.files_skipped += other.files_skipped
         self.files_failed += other.files_failed
+        self.files_lost += other.files_lost
         self.documents.update(other.documents)
 
 
@@ -539,12 +541,22 @@ class Engine:
 PARALLEL_MIN_FILES = 50  # fewer files are scanned in-process (pre-commit latency)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def effective_jobs(jobs: int, files: int, bulk_to_parent: bool = False) -> int:
     """Worker processes for a scan of ``files`` files: 0 means one per core unless most
     documents would have to travel back to the parent; small scans and single-core
     machines stay in-process."""
+    cores = available_cores()
     if jobs <= 0:
-        jobs = 1 if bulk_to_parent else (os.cpu_count() or 1)
+        jobs = 1 if bulk_to_parent else cores
+    jobs = min(jobs, cores)  # more workers than cores only cost memory
     if files < PARALLEL_MIN_FILES:
         return 1
     return max(1, min(jobs, files // 8 or 1))

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from netlint.discovery import STDIN, FileEntry
 from netlint.findings import Finding
 from netlint.options import ScanOptions
-from netlint.source import Source
+from netlint.source import Source, Span
 from netlint.suppressions import Suppression
 from netlint.yamlnodes import Document
 
@@ -75,27 +75,56 @@ def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]
     return [entries[i:i + size] for i in range(0, len(entries), size)]
 
 
+def _run_chunks(engine: Engine, chunks: list[Sequence[FileEntry]], jobs: int,
+                progress: Callable[[int, int], None] | None, total: int
+                ) -> list[_ChunkResult | str]:
+    """Each chunk's result, or why it was lost (its worker died).  A process pool from
+    ``concurrent.futures`` notices a dead worker (``BrokenProcessPool``) where
+    ``multiprocessing.Pool`` would wait for it forever."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    out: list[_ChunkResult | str] = []
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(),
+                             initializer=_init_worker,
+                             initargs=(engine.options, engine.all_rules)) as pool:
+        futures = [pool.submit(_scan_chunk, chunk) for chunk in chunks]
+        done = 0
+        for chunk, future in zip(chunks, futures, strict=True):
+            if progress is not None:
+                progress(done, total)
+            done += len(chunk)
+            try:
+                out.append(future.result())
+            except BrokenProcessPool:
+                out.append("a worker process died while scanning it (killed or out of "
+                           "memory?)")
+    return out
+
+
 def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats,
                   jobs: int, progress: Callable[[int, int], None] | None = None) -> _Loaded:
     """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent)."""
-    import multiprocessing
-
     from netlint.engine import _Loaded
 
     if any(e.path == STDIN for e in entries):
         return engine.load(entries, stats, progress)  # a worker cannot read our stdin
     loaded = _Loaded(checked=True)
-    ctx = multiprocessing.get_context()
-    with ctx.Pool(jobs, initializer=_init_worker,
-                  initargs=(engine.options, engine.all_rules)) as pool:
-        chunks = _chunks(entries, jobs)
-        results = []
-        done = 0
-        for chunk, result in zip(chunks, pool.imap(_scan_chunk, chunks), strict=True):
-            if progress is not None:
-                progress(done, len(entries))
-            done += len(chunk)
-            results.append(result)
+    chunks = _chunks(entries, jobs)
+    outcomes = _run_chunks(engine, chunks, jobs, progress, len(entries))
+    lost = [(c, r) for c, r in zip(chunks, outcomes, strict=True) if isinstance(r, str)]
+    for chunk, reason in lost:
+        # a worker killed (out of memory, SIGKILL) takes its batch with it: each of those
+        # files is reported, never silently dropped, and the scan exits 2
+        stats.files += len(chunk)
+        stats.files_failed += len(chunk)
+        stats.files_lost += len(chunk)
+        for entry in chunk:
+            loaded.findings.append(engine._finding(
+                "internal-error", entry.display, Span(1, 1, 1, 2),
+                f"not analysed: {reason}", context="worker lost"))
+    results = [r for r in outcomes if isinstance(r, _ChunkResult)]
     # file order, as the in-process scan gathers them
     rule_findings: list[Finding] = []
     for r in results:

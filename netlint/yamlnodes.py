@@ -32,6 +32,9 @@ from netlint.source import Source, Span
 
 MAX_DEPTH = 400
 MAX_EXPANDED_NODES = 2_000_000
+# in documents with aliases, a string weighs one node per this many characters, so that a
+# 1 MB string aliased 1,000 times counts as the gigabyte it expands to, not 1,000 nodes
+STRING_WEIGHT_CHARS = 64
 
 # (source, key line, key col, key end line, key end col, value line, value col,
 #  value end line, value end col); all 0-based.  Compose merges keep the source of each
@@ -212,12 +215,15 @@ def _scalar(node: ScalarNode) -> Any:
 class _Builder:
     """Turns one composed document into YMap/YList values, sharing aliased nodes."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, weigh: bool = True) -> None:
         self.source = source
         self.memo: dict[int, tuple[Any, int]] = {}
         self.active: set[int] = set()
         self.duplicates: list[DuplicateKey] = []
         self.expanded = 0
+        # strings are weighed by length only where aliases are possible (the text has an
+        # anchor and an alias indicator: see _may_alias), so the hot loops stay cheap
+        self.weigh = weigh
 
     def build(self, node: Node) -> Any:
         value, _ = self._build(node)
@@ -228,8 +234,9 @@ class _Builder:
         if self.expanded > MAX_EXPANDED_NODES:
             mark = node.start_mark
             raise YAMLInputError(
-                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases "
-                "(an alias bomb?); not analysed",
+                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (or "
+                f"{MAX_EXPANDED_NODES * STRING_WEIGHT_CHARS // 1_000_000:,} MB of strings) "
+                "through aliases (an alias bomb?); not analysed",
                 mark.line,
                 mark.column,
                 rule="yaml-alias-bomb",
@@ -270,10 +277,15 @@ class _Builder:
         append, add_pos = out.append, pos.append
         src = self.source
         size = 1
+        weigh = self.weigh
         for child in node.value:
             if child.__class__ is ScalarNode:
                 value = child.value if child.tag == _STR else _scalar(child)
                 size += 1
+                if weigh and value.__class__ is str:
+                    weight = len(value) // STRING_WEIGHT_CHARS
+                    size += weight
+                    self.expanded += weight
             else:
                 value, n = self._build(child)
                 size += n
@@ -291,6 +303,7 @@ class _Builder:
         src = self.source
         size = 1
         merges: list[Node] = []
+        weigh = self.weigh
         for knode, vnode in node.value:
             if knode.__class__ is ScalarNode:
                 ktag = knode.tag
@@ -306,6 +319,10 @@ class _Builder:
             if vnode.__class__ is ScalarNode:
                 value = vnode.value if vnode.tag == _STR else _scalar(vnode)
                 size += 2
+                if weigh and value.__class__ is str:
+                    weight = len(value) // STRING_WEIGHT_CHARS
+                    size += weight
+                    self.expanded += weight
             else:
                 value, n = self._build(vnode)
                 size += n + 1
@@ -455,8 +472,9 @@ def _parse(source: Source, text: str) -> tuple[list[Document], YAMLInputError | 
     try:
         if _nesting_may_be_deep(text):
             _check_depth(text)
+        weigh = _may_alias(text)
         for node in yaml.compose_all(text, Loader=_Loader):
-            docs.append(_document(source, len(docs), node))
+            docs.append(_document(source, len(docs), node, weigh))
     except YAMLInputError as err:
         return docs, err
     except yaml.MarkedYAMLError as err:
@@ -500,8 +518,12 @@ def _stack_depth() -> int:
     return depth
 
 
-def _document(source: Source, index: int, node: Node) -> Document:
-    builder = _Builder(source)
+def _may_alias(text: str) -> bool:
+    return "&" in text and "*" in text
+
+
+def _document(source: Source, index: int, node: Node, weigh: bool = True) -> Document:
+    builder = _Builder(source, weigh)
     # the builder uses two Python frames per nesting level, up to MAX_DEPTH levels
     need = _stack_depth() + 2 * MAX_DEPTH + 100
     if sys.getrecursionlimit() < need:

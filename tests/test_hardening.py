@@ -494,3 +494,143 @@ def test_interpolation_nested_past_the_limit_is_reported_not_kept_literal(
     assert code == 1
     assert "compose-privileged" in rules or "compose-unset-variable" in rules or (
         "compose-unresolved-reference" in rules), rules
+
+
+# --- hangs and resource exhaustion ----------------------------------------------------------
+
+KILLED_WORKER_SCRIPT = """
+import sys
+from netlint import parallel
+from tests import kill_worker
+parallel._real_scan_chunk = parallel._scan_chunk
+parallel._scan_chunk = kill_worker.scan_or_die
+from netlint.cli import main
+sys.argv = ["netlint", "scan", sys.argv[1], "--jobs", "2", "--format", "json"]
+main()
+"""
+
+
+def test_killed_worker_process_is_reported_not_waited_for_forever(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for i in range(60):
+        (tree / f"pod{i:02}.yaml").write_text(POD)
+    (tree / "die.yaml").write_text(POD)
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", KILLED_WORKER_SCRIPT, str(tree)],
+                          capture_output=True, text=True, timeout=60, cwd=root)
+    assert proc.returncode == 2, proc.stderr
+    assert "worker process died" in proc.stderr
+    lost = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "internal-error"]
+    assert any(f["path"].endswith("die.yaml") for f in lost)
+    assert all("worker process died" in f["message"] for f in lost)
+
+
+def _timed_scan(*args: str, cwd: Path, limit: float) -> tuple[int, str, str]:
+    import time
+
+    start = time.perf_counter()
+    code, out, err = run(*args, cwd=cwd)
+    elapsed = time.perf_counter() - start
+    assert elapsed < limit, f"took {elapsed:.1f} s"
+    return code, out, err
+
+
+def test_fifo_named_yaml_in_a_scanned_folder_does_not_block(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "pod.yaml").write_text(POD)
+    proc = cli("scan", ".", "--format", "json", cwd=tmp_path, timeout=30)
+    assert proc.returncode == 1
+    findings = json.loads(proc.stdout)["findings"]
+    pipe = [f for f in findings if f["path"] == "pipe.yaml"]
+    assert [f["rule"] for f in pipe] == ["unreadable-file"]
+    assert "not a regular file" in pipe[0]["message"]
+
+
+def test_symlink_to_dev_stdin_named_on_the_command_line_does_not_block(tmp_path: Path) -> None:
+    (tmp_path / "in.yaml").symlink_to("/dev/stdin")
+    proc = subprocess.run([sys.executable, "-m", "netlint", "scan", "in.yaml"],
+                          capture_output=True, text=True, timeout=30, cwd=tmp_path,
+                          stdin=subprocess.PIPE)
+    assert proc.returncode == 1 and "not a regular file" in proc.stdout
+
+
+def test_exponential_compose_include_fan_out_is_loaded_once_per_file(tmp_path: Path) -> None:
+    depth, fan = 10, 12
+    for level in range(depth):
+        entries = "".join(f"  - level{level + 1}.yaml\n" for _ in range(fan))
+        include = f"include:\n{entries}" if level + 1 < depth else ""
+        (tmp_path / f"level{level}.yaml").write_text(
+            f"{include}services:\n  s{level}:\n    image: nginx\n    privileged: true\n")
+    (tmp_path / "compose.yaml").write_text("include: [level0.yaml]\nservices:\n"
+                                           "  app:\n    image: nginx\n")
+    _code, out, _ = _timed_scan("scan", "compose.yaml", "--select", "compose-privileged",
+                               "--format", "json", cwd=tmp_path, limit=10)
+    paths = sorted(f["path"] for f in json.loads(out)["findings"])
+    assert paths == sorted(f"level{i}.yaml" for i in range(depth))
+
+
+def test_alias_amplification_of_a_long_string_is_bounded_by_bytes(tmp_path: Path) -> None:
+    big = "x" * 1_000_000
+    aliases = "".join("      - *big\n" for _ in range(1000))
+    (tmp_path / "compose.yaml").write_text(
+        f"x-big: &big \"{big}\"\nservices:\n  web:\n    image: nginx\n    command:\n{aliases}")
+    code, out, _ = _timed_scan("scan", "compose.yaml", "--format", "json", cwd=tmp_path,
+                               limit=15)
+    assert code == 1
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["yaml-alias-bomb"]
+
+
+def test_interpolation_amplification_is_bounded(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("BIG=" + "x" * 2_000_000 + "\n")
+    refs = "${BIG}" * 1000
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: nginx\n    privileged: \"{refs}\"\n")
+    _code, out, _ = _timed_scan("scan", "compose.yaml", "--format", "json",
+                               "--compose-ignore-env", cwd=tmp_path, limit=15)
+    messages = [f["message"] for f in json.loads(out)["findings"]]
+    assert any("longer than" in m for m in messages), messages
+
+
+def test_dotenv_with_many_variables_is_parsed_in_linear_time() -> None:
+    import time
+
+    from netlint.loaders.compose_interp import parse_dotenv
+
+    text = "".join(f"V{i}=value{i}\n" for i in range(100_000)) + "LAST=${V99999}\n"
+    start = time.perf_counter()
+    values = parse_dotenv(text)
+    assert time.perf_counter() - start < 5
+    assert values["LAST"] == "value99999" and len(values) == 100_001
+
+
+def test_extends_from_another_file_is_interpolated_once_not_per_service(
+        tmp_path: Path) -> None:
+    services = "".join(f"  base{i}:\n    image: nginx:${{TAG}}\n" for i in range(3000))
+    (tmp_path / "base.yaml").write_text("services:\n" + services)
+    users = "".join(f"  s{i}:\n    extends: {{file: base.yaml, service: base{i}}}\n"
+                    for i in range(3000))
+    (tmp_path / "compose.yaml").write_text("services:\n" + users)
+    (tmp_path / ".env").write_text("TAG=1.27\n")
+    code, _out, err = _timed_scan("scan", "compose.yaml", "--select", "compose-privileged",
+                                 "--compose-ignore-env", "--format", "json", cwd=tmp_path,
+                                 limit=20)
+    assert code == 0, err
+
+
+def test_jobs_from_a_repository_config_are_capped_at_the_cores(tmp_path: Path) -> None:
+    from netlint.engine import available_cores, effective_jobs
+
+    (tmp_path / ".netlint.yaml").write_text("jobs: 100\n")
+    (tmp_path / "pod.yaml").write_text(POD)
+    _, _, err = run("scan", "pod.yaml", cwd=tmp_path)
+    assert f"jobs 100 capped at the {available_cores()} available core" in err
+    assert effective_jobs(100, 10_000) <= available_cores()
+
+
+def test_huge_max_file_size_does_not_allocate_it_up_front(tmp_path: Path) -> None:
+    (tmp_path / ".netlint.yaml").write_text("max-file-size: 100000000000\n")
+    (tmp_path / "pod.yaml").write_text(POD)
+    code, out, err = run("scan", "pod.yaml", "--format", "json", cwd=tmp_path)
+    assert code == 1, err
+    assert "internal-error" not in out and json.loads(out)["findings"]

@@ -46,6 +46,7 @@ OVERRIDE_FILES = ("compose.override.yml", "compose.override.yaml",
                   "docker-compose.override.yml", "docker-compose.override.yaml")
 MAX_INCLUDE_DEPTH = 10
 MAX_EXTRA_FILES = 200
+MAX_MODELS = 1000  # included-file models per scan: bounds the total include work
 PROBLEMS = "compose_problems"
 
 
@@ -295,6 +296,8 @@ class _Loader:
         # included services whose names an including file already uses: (name, service,
         # its key position, the position of its ``services`` key)
         self.shadowed: list[tuple[Any, Any, Any, Any]] = []
+        self.models: dict[tuple[str, int], Any] = {}  # included files' models
+        self.extends_cache: dict[tuple[int, int], YMap | None] = {}
 
     # -- files
 
@@ -498,15 +501,11 @@ class _Loader:
                                 "not checked"))
                 return local
             base_source = got[0]
-            other = _interpolated(got[1], env, {})
-            other_services = other.get("services") if isinstance(other, YMap) else None
-            if not isinstance(other_services, YMap):
+            other_services = self.extended_services(got[1], env)
+            if other_services is None:
                 problems.append(Problem(*where, f"service '{name}' extends '{base_name}' from "
                                 f"'{file}', which defines no services"))
                 return local
-            for s in other_services.values():
-                if isinstance(s, YMap):
-                    _normalise_service(s)
             base_services = other_services
         if base_name not in base_services:
             problems.append(Problem(*where, f"service '{name}' extends unknown service "
@@ -520,6 +519,23 @@ class _Loader:
         base = self.extended(base_source, base_services, base_name, env, problems,
                              (*stack, key))
         return merge(base, local) if isinstance(base, YMap) else local
+
+    def extended_services(self, value: Any, env: Mapping[str, str]) -> YMap | None:
+        """The interpolated, normalised services of a file that ``extends`` reads, built
+        once per file and set of values (not once per service that extends it)."""
+        key = (id(value), id(env))
+        if key in self.extends_cache:
+            return self.extends_cache[key]
+        other = _interpolated(value, env, {})
+        services = other.get("services") if isinstance(other, YMap) else None
+        if isinstance(services, YMap):
+            for svc in services.values():
+                if isinstance(svc, YMap):
+                    _normalise_service(svc)
+        else:
+            services = None
+        self.extends_cache[key] = services
+        return services
 
     def include(self, source: Source, model: YMap, problems: list[Problem], depth: int,
                 chain: tuple[str, ...]) -> None:
@@ -560,6 +576,10 @@ class _Loader:
                     problems.append(Problem(*where, f"included file '{p}' cannot be read "
                                     f"({got}); its services are not checked"))
                     continue
+                if len(self.models) >= MAX_MODELS:
+                    problems.append(Problem(*where, f"include '{p}' not followed: the "
+                                    f"project loads more than {MAX_MODELS} files"))
+                    continue
                 folder = (_relative(source, str(project_dir)) if project_dir
                           else os.path.dirname(path) or ".")
                 env_paths = tuple(_relative(source, e) for e in env_files)
@@ -569,7 +589,13 @@ class _Loader:
                         problems.append(Problem(*where, f"include env_file '{name}' cannot "
                                         f"be read ({why}); its variables are not set"))
                 env = self.env(folder, env_paths)
-                part = self.model(got[0], got[1], env, problems, depth + 1, chain)
+                # each file is modelled once per scan and set of values: a file included
+                # from many places (7 files of 12 includes each) is not loaded again per path
+                key = (_real(path), id(env))
+                part = self.models.get(key)
+                if part is None:
+                    part = self.model(got[0], got[1], env, problems, depth + 1, chain)
+                    self.models[key] = part
                 included = part if included is None else merge(included, part)
             if not isinstance(included, YMap):
                 continue
