@@ -77,8 +77,10 @@ def load(path: str) -> list[dict[str, Any]]:
             data = json.load(fh)
     except OSError as err:
         raise UsageError(f"{path}: cannot read baseline: {err.strerror or err}") from None
-    except ValueError as err:
+    except ValueError as err:  # invalid JSON, or not UTF-8
         raise UsageError(f"{path}: not a netlint baseline (invalid JSON: {err})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not a netlint baseline (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(
         data.get("findings"), list
     ):

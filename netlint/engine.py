@@ -103,6 +103,7 @@ class Engine:
         all_rules = rules if rules is not None else load_rules(options.rule_dirs)
         self.all_rules = dict(all_rules)
         self.rules = select_rules(self.all_rules, options.select, options.ignore)
+        self._check_params()
         self.shared: dict[str, Any] = {}
         self.unclassified_rules = [
             r for r in self.rules.values()
@@ -113,6 +114,20 @@ class Engine:
         # real directories files referenced by Compose files may come from (see scan())
         self.scan_roots: list[str] = _scan_roots(["."])
         self._contexts: dict[str, RuleContext] | None = None
+
+    def _check_params(self) -> None:
+        """The config's ``params:`` must name known rules and suit their templates."""
+        from netlint.errors import UsageError
+        from netlint.registry import params_problem
+
+        where = self.options.config_file or "config"
+        for rule_id, override in self.options.rule_params.items():
+            rule = self.all_rules.get(rule_id)
+            if rule is None:
+                raise UsageError(f"{where}: key 'params.{rule_id}': unknown rule '{rule_id}'")
+            problem = params_problem(rule, {**rule.params, **override})
+            if problem:
+                raise UsageError(f"{where}: key 'params.{rule_id}': {problem}")
 
     # --- loading ---------------------------------------------------------------------
 

@@ -634,3 +634,102 @@ def test_huge_max_file_size_does_not_allocate_it_up_front(tmp_path: Path) -> Non
     code, out, err = run("scan", "pod.yaml", "--format", "json", cwd=tmp_path)
     assert code == 1, err
     assert "internal-error" not in out and json.loads(out)["findings"]
+
+
+# --- crashes and exit codes ----------------------------------------------------------------
+
+
+def _no_traceback(code: int, err: str, *needles: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in err, (needle, err)
+
+
+def test_non_utf8_config_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / ".netlint.yaml").write_bytes(b"select: [core]\n# \xff\xfe\n")
+    (tmp_path / "pod.yaml").write_text(POD)
+    code, _, err = run("scan", "pod.yaml", cwd=tmp_path)
+    _no_traceback(code, err, ".netlint.yaml", "UTF-8")
+
+
+def test_non_utf8_pyproject_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b"[tool.netlint]\n# \xff\n")
+    (tmp_path / "pod.yaml").write_text(POD)
+    code, _, err = run("scan", "pod.yaml", cwd=tmp_path)
+    _no_traceback(code, err, "pyproject.toml")
+
+
+def test_non_utf8_rule_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "mine.yaml").write_bytes(b"id: mine\n# \xff\n")
+    (tmp_path / "pod.yaml").write_text(POD)
+    code, _, err = run("scan", "pod.yaml", "--rules", "rules", cwd=tmp_path)
+    _no_traceback(code, err, "mine.yaml", "UTF-8")
+
+
+def test_deeply_nested_baseline_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(POD)
+    (tmp_path / "b.json").write_text("[" * 100_000 + "]" * 100_000)
+    code, _, err = run("scan", "pod.yaml", "--baseline", "b.json", cwd=tmp_path)
+    _no_traceback(code, err, "b.json", "not a netlint baseline")
+
+
+@pytest.mark.parametrize("params", [
+    "params: {compose-literal-secret: {key_pattern: 42}}",
+    "params: {compose-literal-secret: {key_pattern: '(unclosed'}}",
+    "params: {compose-service-unrestricted-egress: {proxy_pattern: '[z-a]'}}",
+    "params: {no-such-rule: {x: 1}}",
+])
+def test_wrong_params_in_config_are_one_config_error_not_internal_errors(
+        tmp_path: Path, params: str) -> None:
+    (tmp_path / ".netlint.yaml").write_text(params + "\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx\n")
+    code, out, err = run("scan", "compose.yaml", cwd=tmp_path)
+    _no_traceback(code, err, ".netlint.yaml", "params.")
+    assert "internal-error" not in out
+
+
+def _user_rule(tmp_path: Path, template: str) -> None:
+    (tmp_path / "rules").mkdir(exist_ok=True)
+    (tmp_path / "rules" / "mine.yaml").write_text(
+        "id: mine\ntitle: A user rule with a template\nseverity: error\n"
+        "security-severity: 5.0\ntags: [custom]\n"
+        f"target: kubernetes\ntemplate: {template}\n"
+        "docs:\n  what: A rule that tests which templates a user rule may use.\n"
+        "  why: A rule that never runs would pass every file without a word.\n"
+        "  example: 'kind: Pod'\n  use_instead: 'kind: Pod'\n  references: []\n")
+
+
+@pytest.mark.parametrize("template", ["base", "builtin", "_netpol"])
+def test_user_rule_with_a_template_that_cannot_run_is_refused(tmp_path: Path,
+                                                              template: str) -> None:
+    _user_rule(tmp_path, template)
+    (tmp_path / "pod.yaml").write_text(POD)
+    code, out, err = run("scan", "pod.yaml", "--rules", "rules", cwd=tmp_path)
+    _no_traceback(code, err, "mine.yaml", "template")
+    assert "internal-error" not in out
+
+
+def test_ctrl_c_exits_130_not_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netlint.engine import Engine
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Engine, "scan", interrupted)
+    (tmp_path / "pod.yaml").write_text(POD)
+    code, _, err = run("scan", "pod.yaml", cwd=tmp_path)
+    assert code == 130 and "interrupted" in err
+
+
+def test_unexpected_crash_exits_2_not_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netlint.engine import Engine
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom\x1b[2J")
+
+    monkeypatch.setattr(Engine, "scan", broken)
+    (tmp_path / "pod.yaml").write_text(POD)
+    code, _, err = run("scan", "pod.yaml", cwd=tmp_path)
+    assert code == 2 and "internal error: RuntimeError: boom" in err and "\x1b" not in err
