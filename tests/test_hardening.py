@@ -733,3 +733,47 @@ def test_unexpected_crash_exits_2_not_1(tmp_path: Path, monkeypatch: pytest.Monk
     (tmp_path / "pod.yaml").write_text(POD)
     code, _, err = run("scan", "pod.yaml", cwd=tmp_path)
     assert code == 2 and "internal error: RuntimeError: boom" in err and "\x1b" not in err
+
+
+# --- one line model -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"])
+def test_every_line_break_libyaml_counts_keeps_findings_on_their_line(tmp_path: Path,
+                                                                      brk: str) -> None:
+    from tests.helpers import scan
+
+    text = brk.join([
+        "apiVersion: v1", "kind: Pod", "metadata:", "  name: p",
+        "  annotations: {note: \"before\"}", "spec:", "  containers:", "  - name: c",
+        "    image: nginx", "    securityContext:",
+        "      privileged: true  # netlint: disable=pss-privileged",
+        "  - name: d", "    image: nginx", "    securityContext:",
+        "      privileged: true", ""])
+    (tmp_path / "pod.yaml").write_bytes(text.encode("utf-8"))
+    result = scan([str(tmp_path)], select=["pss-privileged"])
+    assert [(f.span.start_line, f.span.start_column) for f in result.findings] == [(15, 7)]
+    source = result.sources[result.findings[0].path]
+    assert source.line_text(15) == "      privileged: true"
+    assert len(result.suppressed) == 1 and result.suppressed[0].span.start_line == 11
+
+
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_line_separator_inside_a_value_does_not_shift_later_findings(tmp_path: Path,
+                                                                     brk: str) -> None:
+    from tests.helpers import scan
+
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"
+        f"  annotations: {{note: \"a{brk}b\"}}\nspec:\n  containers:\n  - name: c\n"
+        "    image: nginx\n"
+        "    securityContext: {privileged: true}  # netlint: disable=pss-privileged\n"
+        "  - name: d\n    image: nginx\n    securityContext: {privileged: true}\n",
+        encoding="utf-8")
+    result = scan([str(tmp_path)], select=["pss-privileged"])
+    (finding,) = result.findings
+    source = result.sources[finding.path]
+    # wherever the parser puts it, the line shown is the one the finding is about
+    assert "privileged: true" in source.line_text(finding.span.start_line)
+    assert "disable" not in source.line_text(finding.span.start_line)
+    assert len(result.suppressed) == 1
