@@ -619,7 +619,7 @@ def test_extends_from_another_file_is_interpolated_once_not_per_service(
 
 
 def test_jobs_from_a_repository_config_are_capped_at_the_cores(tmp_path: Path) -> None:
-    from netlint.engine import available_cores, effective_jobs
+    from netlint.parallel import available_cores, effective_jobs
 
     (tmp_path / ".netlint.yaml").write_text("jobs: 100\n")
     (tmp_path / "pod.yaml").write_text(POD)

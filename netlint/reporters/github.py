@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from netlint.engine import ScanResult
 from netlint.escaping import escape_text
 from netlint.reporters.common import relative_uri, repository_root
+from netlint.resolve import ScanResult
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -8,7 +8,6 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from netlint import __version__
-from netlint.engine import ScanResult
 from netlint.findings import Finding
 from netlint.fingerprints import line_hashes, stable_fingerprint
 from netlint.registry import Rule
@@ -18,6 +17,7 @@ from netlint.reporters.common import (
     rule_help_markdown,
     rule_help_text,
 )
+from netlint.resolve import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netlint/netlint"
