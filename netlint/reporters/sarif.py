@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from netlint import __version__
@@ -16,6 +19,7 @@ from netlint.reporters.common import (
     rule_help_markdown,
     rule_help_text,
 )
+from netlint.reporters.sarif_limits import limit_results
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netlint/netlint"
@@ -78,11 +82,12 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
     findings = list(result.findings)
     if include_suppressed:
         findings += result.suppressed
-    for f in sorted(findings):
+    limited = limit_results(sorted(findings), result.rules)
+    for f in limited.findings:
         uri = relative_uri(f.path, root)
         location = {
             "physicalLocation": {
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": artifact_location(f.path, root),
                 "region": _region(f),
             }
         }
@@ -111,6 +116,7 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
                 "descriptor": {"id": f.rule_id},
             })
     invocation: dict[str, Any] = {"executionSuccessful": True}
+    notifications += limit_notifications(limited.notices)
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
     run: dict[str, Any] = {
@@ -129,6 +135,24 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
         "results": results,
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def artifact_location(path: str, root: str) -> dict[str, str]:
+    """Where a result is: inside the repository, a '/'-separated path relative to
+    ``%SRCROOT%`` (what code scanning matches files by); outside it (a file named by an
+    absolute or ``../`` path), an absolute ``file://`` URI and no ``uriBaseId``, since a
+    uriBaseId may only prefix a relative reference (SARIF 2.1.0, 3.4.4)."""
+    uri = relative_uri(path, root)
+    if uri == "stdin" or not os.path.isabs(uri):
+        return {"uri": uri, "uriBaseId": "%SRCROOT%"}
+    return {"uri": Path(os.path.abspath(path)).as_uri()}
+
+
+def limit_notifications(notices: list[str]) -> list[dict[str, Any]]:
+    """GitHub's result limits (sarif_limits.py) as tool notifications, also on stderr."""
+    for notice in notices:
+        sys.stderr.write(f"netlint: warning: SARIF: {notice}\n")
+    return [{"level": "warning", "message": {"text": notice}} for notice in notices]
 
 
 def _file_uri(root: str) -> str:
