@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from netlint import __version__
-from netlint.engine import ScanResult
 from netlint.findings import Finding
 from netlint.fingerprints import line_hashes, stable_fingerprint
 from netlint.registry import Rule
@@ -20,6 +19,7 @@ from netlint.reporters.common import (
     rule_help_text,
 )
 from netlint.reporters.sarif_limits import limit_results
+from netlint.resolve import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netlint/netlint"
