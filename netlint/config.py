@@ -109,6 +109,7 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
     if "params" in data:
         for rid, params in data["params"].items():
             options.rule_params.setdefault(rid, {}).update(params)
+    options.config_dir = base
     if "per-path-ignores" in data:
         options.per_path_ignores.update(data["per-path-ignores"])
     if "rules" in data:

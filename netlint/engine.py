@@ -7,7 +7,6 @@ Data flows one way: files -> documents (with positions) -> project -> rules -> f
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import traceback
 from collections import Counter
@@ -204,7 +203,7 @@ class Engine:
         project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
-        entries, walk_problems = discover(paths, self.options.exclude)
+        entries, walk_problems = discover(paths, self.options.exclude, self.options.config_dir)
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
         # in-process then; an explicit --jobs N is honoured
@@ -260,7 +259,7 @@ class Engine:
         return str(getattr(module, "SCOPE", "document"))
 
     def _load_context(self, paths: list[str], scanned: set[str], loaded: _Loaded) -> None:
-        entries, _problems = discover(paths, self.options.exclude)
+        entries, _problems = discover(paths, self.options.exclude, self.options.config_dir)
         extra = [e for e in entries if e.path != "-" and os.path.realpath(e.path) not in scanned]
         if not extra:
             return
@@ -450,16 +449,22 @@ class Engine:
     # --- suppressions ----------------------------------------------------------------
 
     def _apply_path_ignores(self, findings: list[Finding]) -> list[Finding]:
+        """``per-path-ignores``: gitignore-style globs relative to the config file's
+        directory (netlint/pathmatch.py), so the result does not depend on the current
+        directory or on how the file was named."""
         ignores = self.options.per_path_ignores
         if not ignores:
             return findings
+        from netlint.pathmatch import PathPatterns
+
+        matchers = [(PathPatterns([glob], self.options.config_dir), ids)
+                    for glob, ids in ignores.items()]
         out = []
         for f in findings:
-            path = f.path.replace("\\", "/")
             if any(
-                (fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path, f"*/{glob}"))
-                and (f.rule_id in ids or "all" in ids or _has_tag(self.all_rules, f.rule_id, ids))
-                for glob, ids in ignores.items()
+                (f.rule_id in ids or "all" in ids or _has_tag(self.all_rules, f.rule_id, ids))
+                and matcher.matches(f.path)
+                for matcher, ids in matchers
             ):
                 continue
             out.append(f)

@@ -26,6 +26,9 @@ class ScanOptions:
     envoy_validate: bool = False
     compose_ignore_env: bool = False
     config_file: str | None = None
+    # the directory `exclude` and `per-path-ignores` patterns are relative to: the config
+    # file's ("" = the current directory)
+    config_dir: str = ""
     root: str = "."  # directory SARIF uris are relative to
 
 
