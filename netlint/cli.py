@@ -114,13 +114,14 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
     from netlint.options import parse_pss_version
 
     parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
+    rules = _checked_rules(options)
     progress = None
     if show_progress:
         from netlint.progress import ScanProgress
 
         progress = ScanProgress.for_stderr()
     try:
-        result = Engine(options).scan(paths, context=context_paths,
+        result = Engine(options, rules).scan(paths, context=context_paths,
                                       progress=progress.update if progress else None)
     finally:
         if progress is not None:
@@ -133,6 +134,19 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
                    if excluded else "")
         raise UsageError("no YAML or JSON files found in " + ", ".join(paths) + because)
     return result
+
+
+def _checked_rules(options: Any) -> Any:
+    """Every rule (built-in and the user's), once the config's references to rule ids,
+    tags and parameters are checked: a mistake there names the config file and line."""
+    from netlint.registry import load_rules
+
+    rules = load_rules(options.rule_dirs)
+    if options.config_file:
+        from netlint.config import check_rule_references
+
+        check_rule_references(options.config_file, rules)
+    return rules
 
 
 def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
@@ -342,9 +356,32 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...], config: str | None) -> No
     rules = load_rules(_rule_dirs(config, rules_dirs))
     rule = rules.get(rule_id)
     if rule is None:
-        raise UsageError(f"unknown rule '{rule_id}' (see `netlint rules`)")
-    click.echo(f"{rule.id} ({rule.severity.value}; tags: {', '.join(rule.tags)})")
+        from netlint.registry import did_you_mean
+
+        raise UsageError(f"unknown rule '{rule_id}'{did_you_mean(rule_id, rules)} "
+                         "(see `netlint rules`)")
+    always = "; always runs" if rule.always_on else ""
+    click.echo(f"{rule.id} ({rule.severity.value}; target: {rule.target}; "
+               f"tags: {', '.join(rule.tags)}{always})")
     click.echo(rule_help_text(rule))
+    click.echo(params_text(rule))
+
+
+def params_text(rule: Any) -> str:
+    """The parameters a rule declares, with defaults: what `params:` in the config may
+    override."""
+    import json
+
+    from netlint.registry import NO_DEFAULT, declared_params
+
+    params = declared_params(rule)
+    if not params:
+        return "\nParameters: none."
+    lines = ["", f"Parameters (override in the config: params: {{{rule.id}: {{NAME: VALUE}}}}):"]
+    for name, default, description in params:
+        shown = "(none)" if default is NO_DEFAULT else json.dumps(default, default=str)
+        lines.append(f"  {name} = {shown}" + (f"  # {description}" if description else ""))
+    return "\n".join(lines)
 
 
 @main.command("new-rule")

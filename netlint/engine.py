@@ -23,7 +23,7 @@ from netlint.discovery import (
 )
 from netlint.findings import Finding, Severity
 from netlint.options import ScanOptions
-from netlint.registry import Rule, load_rules, select_rules
+from netlint.registry import Rule, did_you_mean, load_rules, select_rules, selector_matches
 from netlint.source import Source, Span
 from netlint.suppressions import (
     Suppression,
@@ -514,7 +514,8 @@ class Engine:
                         if rid not in self.all_rules:
                             kept.append(self._finding(
                                 "unused-suppression", s.path, s.span,
-                                f"suppression names unknown rule '{rid}'", f"unknown {rid}"))
+                                f"suppression names unknown rule '{rid}'"
+                                f"{did_you_mean(rid, self.all_rules)}", f"unknown {rid}"))
                         continue  # the rule did not run: we cannot tell whether it is needed
                     kept.append(self._finding(
                         "unused-suppression", s.path, s.span,
@@ -557,7 +558,7 @@ def _point(source: Source, line0: int, col0: int) -> Span:
 
 def _has_tag(rules: Mapping[str, Rule], rule_id: str, names: Iterable[str]) -> bool:
     rule = rules.get(rule_id)
-    return rule is not None and any(n in rule.tags for n in names)
+    return rule is not None and any(selector_matches(rule, n) for n in names)
 
 
 def _replace_suppressed(f: Finding, reason: str) -> Finding:
