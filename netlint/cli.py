@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "sarif", "json", "github")
+FORMATS = ("text", "concise", "sarif", "json", "github")
 FAIL_ON = ("error", "warning", "note", "never")
 
 
@@ -181,7 +181,8 @@ def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
               help="Worker processes (default: number of cores; 0 also means that; 1: no "
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
-@click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
+@click.option("--statistics", is_flag=True, help="Instead of the findings, count them per "
+              "rule and severity (text, or a `statistics` key with --format json).")
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
@@ -192,6 +193,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
     """Scan files and directories (or - for stdin)."""
+    if statistics and fmt not in ("text", "json"):
+        from netlint.errors import UsageError
+
+        raise UsageError(f"--statistics works with --format text or json, not {fmt}")
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
@@ -226,7 +231,11 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
             from netlint.reporters.text import render_to
 
             render_to(result, out, color=False if output else None, quiet=quiet,
-                      statistics=statistics)
+                      statistics=statistics, include_suppressed=options.include_suppressed)
+        elif statistics:
+            from netlint.reporters.json import render_statistics
+
+            out.write(render_statistics(result))
         else:
             from importlib import import_module
 
