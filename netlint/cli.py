@@ -318,7 +318,7 @@ def _rule_dirs(config: str | None, rules_dirs: tuple[str, ...]) -> list[str]:
               help="Config file whose `rules:` directories to include (default: nearest).")
 def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...],
                   config: str | None) -> None:
-    """List the rules: id, severity, tags and title."""
+    """List the rules: id, severity, target, tags and title."""
     from netlint.registry import load_rules, select_rules
 
     rules = select_rules(load_rules(_rule_dirs(config, rules_dirs)), _split(select), [])
@@ -337,18 +337,12 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 
         click.echo(rules_reference_markdown(rows), nl=False)
         return
-    from rich.table import Table
+    import shutil
 
-    from netlint.reporters.text import make_console
+    from netlint.docs import rules_listing
 
-    table = Table(title=f"netlint rules ({len(rows)})", show_lines=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("tags")
-    table.add_column("title")
-    for r in rows:
-        table.add_row(r.id, r.severity.value, ", ".join(r.tags), r.title)
-    make_console(sys.stdout).print(table)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    click.echo(rules_listing(rows, width), nl=False)
 
 
 @main.command()
@@ -444,17 +438,25 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     from rich.table import Table
+    from rich.text import Text
 
+    from netlint.reporters.common import terminal_safe
     from netlint.reporters.text import make_console
+
+    def cell(*lines: str) -> Text:
+        # a Text is never parsed as markup: "[fd00:ec2::254]:80" stays itself; names come
+        # from scanned files, so control characters are escaped too
+        return Text("\n".join(terminal_safe(line) for line in lines))
 
     table = Table(title=f"effective egress ({len(rows)} workloads)", show_lines=True)
     for col in ("workload", "namespace", "isolated", "internet", "metadata", "policies"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # fold long names, never cut them with "…"
     for r in rows:
         net = r["internet"]
         internet = "no" if not net["reachable"] else (
             f"{'any address' if net['any_address'] else 'some addresses'}: {net['ports']}")
-        meta = "\n".join(f"{m['endpoint']} via {m['via']}" for m in r["metadata"]) or "blocked"
-        table.add_row(r["workload"], r["namespace"], "yes" if r["isolated"] else "NO",
-                      internet, meta, "\n".join(r["policies"]) or "-")
+        meta = [f"{m['endpoint']} via {m['via']}" for m in r["metadata"]] or ["blocked"]
+        table.add_row(cell(r["workload"]), cell(r["namespace"]),
+                      cell("yes" if r["isolated"] else "NO"), cell(internet), cell(*meta),
+                      cell(*(r["policies"] or ["-"])))
     make_console(sys.stdout).print(table)

@@ -96,3 +96,25 @@ def test_statistics_text_json_and_unsupported_formats(compose: Path) -> None:
     result = run("scan", "compose.yaml", "--statistics", "--format", "sarif")
     assert result.exit_code == 2
     assert "--statistics works with --format text or json, not sarif" in result.output
+
+
+def test_rules_listing_fits_80_columns_and_pipes_one_line_per_rule() -> None:
+    from netlint.docs import rules_listing
+    from netlint.registry import load_rules
+
+    rules = load_rules()
+    narrow = rules_listing(rules.values(), width=80)
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert "\n  compose-host-network" in narrow and "│" not in narrow and "…" not in narrow
+    piped = run("rules", "--select", "compose").output  # CliRunner: not a terminal
+    lines = piped.splitlines()
+    row = next(i for i, x in enumerate(lines) if x.startswith("  compose-host-network "))
+    assert lines[row].split() == ["compose-host-network", "error", "pss-baseline,",
+                                  "pss-restricted,", "security"]
+    assert lines[row + 1] == "    " + rules["compose-host-network"].title
+    assert re.search(r"^compose: \d+ rules$", piped, re.M)
+    assert re.search(r"^core: \d+ rules \(always run, whatever --select says\)$", piped, re.M)
+    parse_error = lines.index("  " + next(x.strip() for x in lines
+                                          if x.strip().startswith("parse-error ")))
+    assert lines[parse_error + 1].endswith("[always runs]")
+    assert "kubernetes:" not in piped
