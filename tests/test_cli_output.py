@@ -118,3 +118,18 @@ def test_rules_listing_fits_80_columns_and_pipes_one_line_per_rule() -> None:
                                           if x.strip().startswith("parse-error ")))
     assert lines[parse_error + 1].endswith("[always runs]")
     assert "kubernetes:" not in piped
+
+
+def test_job_summary_counts_files_and_documents_apart(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers: []\n"
+    (tmp_path / "pods.yaml").write_text(pod % "a" + "---\n" + pod % "b")
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    (tmp_path / "values.yaml").write_text("replicas: 2\n")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.chdir(tmp_path)
+    run("scan", "pods.yaml", "compose.yaml", "values.yaml", "--format", "github")
+    assert ("Scanned 3 files (3 documents: 1 Compose, 2 Kubernetes; 1 skipped: not "
+            "Kubernetes, Compose or Envoy).") in summary.read_text()
+    assert "file(s)" not in summary.read_text()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netlint.registry import Rule
+
+if TYPE_CHECKING:
+    from netlint.engine import ScanStats
 
 
 def repository_root(start: str = ".") -> str:
@@ -29,6 +33,27 @@ def relative_uri(path: str, root: str) -> str:
     if rel.startswith(".."):
         rel = absolute
     return rel.replace(os.sep, "/")
+
+
+KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
+              "yaml": "other YAML"}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def scanned_text(stats: ScanStats) -> str:
+    """What a scan read, files and documents told apart: ``5 files (7 documents: 2
+    Compose, 5 Kubernetes; 1 skipped: not Kubernetes, Compose or Envoy)``."""
+    kinds = ", ".join(f"{n} {KIND_NAMES.get(kind, kind)}"
+                      for kind, n in sorted(stats.documents.items())) or "none recognised"
+    text = f"{plural(stats.files, 'file')} ({plural(stats.documents_total, 'document')}: {kinds}"
+    if stats.files_skipped:
+        text += f"; {stats.files_skipped} skipped: not Kubernetes, Compose or Envoy"
+    if stats.files_failed:
+        text += f"; {stats.files_failed} could not be read or parsed"
+    return text + ")"
 
 
 def rule_help_markdown(rule: Rule) -> str:
