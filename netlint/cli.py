@@ -395,16 +395,48 @@ def params_text(rule: Any) -> str:
               type=click.Path(file_okay=False), help="Rule directory to write the rule to.")
 @click.option("--fixtures", "fixtures_dir", default=".netlint/rule-tests", show_default=True,
               type=click.Path(file_okay=False),
-              help="Where to write <id>/pass and <id>/fail example files.")
+              help="Where to write <id>/pass and <id>/fail example files (where `netlint "
+              "test` looks).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str, force: bool) -> None:
+def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str,
+             force: bool) -> None:
     """Scaffold a declarative rule file plus pass/fail fixtures."""
     from netlint.scaffold import new_rule as scaffold
 
     written = scaffold(rule_id, target, rules_dir, fixtures_dir, force)
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"try: netlint scan {written[2].parent} --rules {rules_dir} --select {rule_id}")
+    test_dir = "" if rules_dir == ".netlint/rules" else f" {rules_dir}"
+    fixtures_arg = "" if fixtures_dir == ".netlint/rule-tests" else f" --fixtures {fixtures_dir}"
+    click.echo(f"try: netlint test{test_dir}{fixtures_arg} --rule {rule_id}")
+
+@main.command("test")
+@click.argument("rules_dir", default=".netlint/rules",
+                type=click.Path(exists=True, file_okay=False))
+@click.option("--fixtures", "fixtures_dir", default=".netlint/rule-tests", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Directory of <rule-id>/pass and <rule-id>/fail examples (where "
+              "`netlint new-rule` writes them).")
+@click.option("--rule", "only", multiple=True, help="Test only this rule (repeatable).")
+def test_command(rules_dir: str, fixtures_dir: str, only: tuple[str, ...]) -> None:
+    """Run your rules against their pass/fail examples and report any that disagree."""
+    from netlint.registry import load_rules
+    from netlint.reporters.common import terminal_safe
+    from netlint.ruletest import report_lines, run_rule_tests
+
+    fixtures = fixtures_dir
+    report = run_rule_tests(rules_dir, fixtures, load_rules([rules_dir]), list(only))
+    for line in report_lines(report):
+        click.echo(terminal_safe(line))
+    failed, total = len(report.failed), len(report.cases)
+    if total == 0:
+        click.echo(f"netlint: error: no examples found under {fixtures} (expected "
+                   "<rule-id>/pass/... and <rule-id>/fail/...)", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{total - failed} of {total} examples agree with their rule"
+               + (f"; {failed} disagree." if failed else "."))
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)

@@ -102,6 +102,8 @@ def rule_help_text(rule: Rule) -> str:
     refs = docs.get("references") or []
     if refs:
         parts += ["", "References:"] + [f"  {r}" for r in refs]
+    elif docs.get("no-references-reason"):
+        parts += ["", f"References: none ({str(docs['no-references-reason']).strip()})"]
     return "\n".join(parts)
 
 
