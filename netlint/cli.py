@@ -78,12 +78,44 @@ def build_options(
     return options
 
 
+def _complete_selectors(ctx: click.Context, _param: click.Parameter, incomplete: str,
+                        ids_only: bool = False) -> list[Any]:
+    """Shell completion of rule ids (with their titles), tags and targets; after a comma,
+    of the next name in the list.  Rules from ``--rules`` directories on the line count."""
+    from click.shell_completion import CompletionItem
+
+    from netlint.registry import load_rules
+
+    try:
+        rules = load_rules(ctx.params.get("rules_dirs") or ())
+    except Exception:  # a broken rule directory must not break the shell
+        rules = load_rules()
+    head, _, last = incomplete.rpartition(",")
+    prefix = f"{head}," if head else ""
+    items = [CompletionItem(prefix + rid, help=rule.title)
+             for rid, rule in sorted(rules.items()) if rid.startswith(last)]
+    if not ids_only:
+        tags = sorted({t for r in rules.values() for t in r.tags} - set(rules))
+        targets = sorted({r.target for r in rules.values()})
+        items += [CompletionItem(prefix + t, help="tag") for t in tags if t.startswith(last)]
+        items += [CompletionItem(prefix + t, help="target") for t in targets
+                  if t.startswith(last)]
+    return items
+
+
+def _complete_rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str
+                       ) -> list[Any]:
+    return _complete_selectors(ctx, param, incomplete, ids_only=True)
+
+
 def _rule_options(func: Any) -> Any:
     """Options that choose and configure rules: shared by ``scan`` and ``baseline``."""
     options = [
-        click.option("--select", multiple=True, help="Rule ids or tags to run, "
-                     "comma-separated (default: all)."),
-        click.option("--ignore", multiple=True, help="Rule ids or tags not to run."),
+        click.option("--select", multiple=True, shell_complete=_complete_selectors,
+                     help="Rule ids, tags, targets (compose, kubernetes, envoy) or id globs "
+                     "(compose-*) to run, comma-separated (default: all)."),
+        click.option("--ignore", multiple=True, shell_complete=_complete_selectors,
+                     help="Rule ids, tags, targets or id globs not to run."),
         click.option("--config", type=click.Path(exists=True, dir_okay=False),
                      help="Config file (default: nearest .netlint.yaml or pyproject.toml)."),
         click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -313,7 +345,8 @@ def _rule_dirs(config: str | None, rules_dirs: tuple[str, ...]) -> list[str]:
               default="table", show_default=True)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Directory of extra rule files (repeatable).")
-@click.option("--select", multiple=True, help="Only these rule ids or tags.")
+@click.option("--select", multiple=True, shell_complete=_complete_selectors,
+              help="Only these rule ids, tags, targets or id globs.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="Config file whose `rules:` directories to include (default: nearest).")
 def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...],
@@ -346,7 +379,7 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 
 
 @main.command()
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=_complete_rule_ids)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="Config file whose `rules:` directories to include (default: nearest).")
@@ -417,7 +450,8 @@ def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str,
               type=click.Path(file_okay=False),
               help="Directory of <rule-id>/pass and <rule-id>/fail examples (where "
               "`netlint new-rule` writes them).")
-@click.option("--rule", "only", multiple=True, help="Test only this rule (repeatable).")
+@click.option("--rule", "only", multiple=True, shell_complete=_complete_rule_ids,
+              help="Test only this rule (repeatable).")
 def test_command(rules_dir: str, fixtures_dir: str, only: tuple[str, ...]) -> None:
     """Run your rules against their pass/fail examples and report any that disagree."""
     from netlint.registry import load_rules
