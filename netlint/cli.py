@@ -361,7 +361,7 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 
         click.echo(json.dumps([
             {"id": r.id, "severity": r.severity.value, "tags": list(r.tags), "title": r.title,
-             "target": r.target, "file": r.file}
+             "target": r.target, "file": r.file, "always_on": r.always_on}
             for r in rows
         ], indent=2))
         return
@@ -468,7 +468,8 @@ def test_command(rules_dir: str, fixtures_dir: str, only: tuple[str, ...]) -> No
                    "<rule-id>/pass/... and <rule-id>/fail/...)", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"{total - failed} of {total} examples agree with their rule"
-               + (f"; {failed} disagree." if failed else "."))
+               + (f"; {failed} {'disagrees' if failed == 1 else 'disagree'}." if failed
+                  else "."))
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
