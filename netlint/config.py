@@ -131,7 +131,12 @@ def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
                                  f"{did_you_mean(rid, rules)} (see `netlint rules`)"))
     for rid, override in (data.get("params") or {}).items():
         rule = rules.get(rid)
-        if rule is None or rule.template == "builtin":
+        if rule is None:
+            continue
+        if rule.template == "builtin":
+            if override:
+                problems.append((("params", rid, next(iter(override))),
+                                 f"rule '{rid}' takes no parameters"))
             continue
         found = params_problem(rule.module, {**rule.params, **override})
         if found is not None:

@@ -76,6 +76,9 @@ def test_params_are_checked_against_the_rules_declared_parameters(project: Path)
                                  "    tls_annotations: example.com/cert\n")
     assert "CFG:3:5: key 'params.k8s-ingress-without-tls.tls_annotations': " in out
     assert "is not of type 'array'" in out
+    out = _config_error(project, "params:\n  parse-error: {strict: true}\n")
+    assert "CFG:2:17: key 'params.parse-error.strict': rule 'parse-error' takes no " \
+           "parameters" in out
 
 
 def test_a_valid_params_override_changes_the_result(project: Path) -> None:
