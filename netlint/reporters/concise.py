@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from netlint.engine import ScanResult
 from netlint.findings import Finding
 from netlint.reporters.common import terminal_safe
+from netlint.resolve import ScanResult
 
 
 def finding_line(f: Finding) -> str:

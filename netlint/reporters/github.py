@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from netlint.engine import ScanResult
 from netlint.reporters.common import plural, relative_uri, repository_root, scanned_text
+from netlint.resolve import ScanResult
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
 
