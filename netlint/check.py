@@ -172,7 +172,7 @@ class Checker:
     def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded) -> None:
         """Files under ``--context`` that are not scanned: their documents and records join
         the project for cross-file rules; nothing in them is reported."""
-        entries, _problems = discover(paths, self.options.exclude)
+        entries, _problems = discover(paths, self.options.exclude, self.options.config_dir)
         extra = [e for e in entries if e.path != "-" and os.path.realpath(e.path) not in scanned]
         if not extra:
             return
@@ -270,7 +270,8 @@ class Checker:
         failed, skipped = data["failed"], data["skipped"]
         if type(failed) is not int or type(skipped) is not int:
             raise BadEntry
-        stats = ScanStats(1, skipped, failed, Counter(documents))
+        stats = ScanStats(files=1, files_skipped=skipped, files_failed=failed,
+                          documents=Counter(documents))
         source: Source | None = None
         if hit.text is not None:
             source = Source(display, hit.text)
@@ -341,6 +342,10 @@ class Checker:
             plan.shared.clear()
             if loaded.context_paths:
                 findings = [f for f in findings if f.path not in loaded.context_paths]
+        if loaded.substituted:  # environment and env-file values never reach a report
+            from netlint.redaction import redact
+
+            findings = redact(findings, loaded.substituted)
         return findings
 
     def _project_findings(self, loaded: Loaded, project_rules: list[Rule],

@@ -25,7 +25,7 @@ from netlint.cache import ScanCache, default_cache_dir, partition_name
 from netlint.check import Checker
 from netlint.discovery import FileEntry, discover
 from netlint.findings import Finding
-from netlint.load import Loaded, ScanStats
+from netlint.load import Loaded, ScanStats, scan_roots
 from netlint.options import ScanOptions
 from netlint.parallel import PARALLEL_MIN_FILES, effective_jobs
 from netlint.places import place
@@ -73,7 +73,8 @@ class Engine:
     def _scan(self, paths: Iterable[str], context: Iterable[str],
               progress: Callable[[int, int], None] | None) -> ScanResult:
         stats = ScanStats()
-        entries, walk_problems = discover(paths, self.options.exclude)
+        paths = list(paths)
+        entries, walk_problems = discover(paths, self.options.exclude, self.options.config_dir)
         cache = self.checker.cache = self._open_cache()
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
@@ -86,7 +87,10 @@ class Engine:
             loaded = load_parallel(self.checker, entries, stats, jobs, progress)
         else:
             loaded = self.checker.load_and_check(entries, stats, progress)
+        loaded.scan_roots = scan_roots(paths)
         for path, problem in walk_problems:
+            stats.files += 1  # a path that could not be read is counted, never dropped
+            stats.files_failed += 1
             loaded.findings.append(self.plan.make_finding("unreadable-file", path,
                                                           Span(1, 1, 1, 2), problem))
         context = list(context)

@@ -28,7 +28,7 @@ from netlint.load import FileResult, Loaded, ScanStats
 from netlint.options import ScanOptions
 from netlint.plan import RulePlan
 from netlint.registry import Rule
-from netlint.source import Source
+from netlint.source import Source, Span
 
 _CHECKER: Checker | None = None  # the worker's checker, built once per process
 
@@ -51,12 +51,41 @@ def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]
     return [entries[i:i + size] for i in range(0, len(entries), size)]
 
 
+def _run_chunks(checker: Checker, chunks: list[Sequence[FileEntry]], jobs: int
+                ) -> Iterator[list[FileResult] | str]:
+    """Each chunk's results in order, or why it was lost (its worker died).  A process
+    pool from ``concurrent.futures`` notices a dead worker (``BrokenProcessPool``) where
+    ``multiprocessing.Pool`` would wait for it forever."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(),
+                             initializer=_init_worker,
+                             initargs=(checker.options, checker.plan.all_rules,
+                                       checker.build_entries)) as pool:
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        for future in futures:
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                yield "a worker process died while scanning it (killed or out of memory?)"
+
+
+def _lost(checker: Checker, entry: FileEntry, why: str) -> FileResult:
+    """A file whose worker died: reported, never silently dropped, and the scan exits 2;
+    it has no records (cross-file findings of such a scan are not cached)."""
+    result = FileResult(entry, ScanStats(files=1, files_failed=1, files_lost=1))
+    result.findings.append(checker.plan.make_finding(
+        "internal-error", entry.display, Span(1, 1, 1, 2), f"not analysed: {why}",
+        context="worker lost"))
+    return result
+
+
 def load_parallel(checker: Checker, entries: Sequence[FileEntry], stats: ScanStats,
                   jobs: int, progress: Callable[[int, int], None] | None = None) -> Loaded:
     """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent); files
     the cache holds are taken from it in the parent."""
-    import multiprocessing
-
     if any(e.path == STDIN for e in entries):
         return checker.load_and_check(entries, stats, progress)  # a worker cannot read stdin
     cached = checker.cached(entries, check=True)
@@ -64,14 +93,17 @@ def load_parallel(checker: Checker, entries: Sequence[FileEntry], stats: ScanSta
     if len(misses) < PARALLEL_MIN_FILES:  # a warm re-scan: not worth starting workers
         return checker.finish(_in_order(checker, entries, cached, iter(()), progress), stats,
                               check=True)
-    ctx = multiprocessing.get_context()
-    with ctx.Pool(jobs, initializer=_init_worker,
-                  initargs=(checker.options, checker.plan.all_rules,
-                            checker.build_entries)) as pool:
-        chunks = _chunks(misses, jobs)
-        checked = (r for chunk in pool.imap(_check_chunk, chunks) for r in chunk)
-        return checker.finish(_in_order(checker, entries, cached, checked, progress), stats,
-                              check=True)
+    chunks = _chunks(misses, jobs)
+
+    def checked() -> Iterator[FileResult]:
+        for chunk, outcome in zip(chunks, _run_chunks(checker, chunks, jobs), strict=True):
+            if isinstance(outcome, str):
+                yield from (_lost(checker, entry, outcome) for entry in chunk)
+            else:
+                yield from outcome
+
+    return checker.finish(_in_order(checker, entries, cached, checked(), progress), stats,
+                          check=True)
 
 
 def _in_order(checker: Checker, entries: Sequence[FileEntry],
@@ -95,12 +127,22 @@ def _in_order(checker: Checker, entries: Sequence[FileEntry],
 PARALLEL_MIN_FILES = 50  # fewer files are scanned in-process (pre-commit latency)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def effective_jobs(jobs: int, files: int, bulk_to_parent: bool = False) -> int:
     """Worker processes for a scan of ``files`` files: 0 means one per core unless most
     documents would have to travel back to the parent; small scans and single-core
     machines stay in-process."""
+    cores = available_cores()
     if jobs <= 0:
-        jobs = 1 if bulk_to_parent else (os.cpu_count() or 1)
+        jobs = 1 if bulk_to_parent else cores
+    jobs = min(jobs, cores)  # more workers than cores only cost memory
     if files < PARALLEL_MIN_FILES:
         return 1
     return max(1, min(jobs, files // 8 or 1))
