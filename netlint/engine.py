@@ -97,6 +97,8 @@ class Engine:
         if context and self.plan.has_project_rules():
             self.checker.load_context(context, {os.path.realpath(e.path) for e in entries},
                                       loaded)
+        if cache is not None:
+            cache.save()  # every file's entry is known: written before the report is built
         result = self.check(loaded, stats)
         if cache is not None:
             cache.save()
