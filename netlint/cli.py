@@ -125,7 +125,11 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
     finally:
         if progress is not None:
             progress.close()
-    if result.stats.files == 0:
+    for notice in result.notices:  # once per run, e.g. a renderer that is not installed
+        from netlint.reporters.text import make_console
+
+        make_console(sys.stderr).print(f"netlint: {notice}", markup=False, highlight=False)
+    if result.stats.files == 0 and not result.stats.files_not_scanned:
         raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
     return result
 
@@ -153,6 +157,14 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
+@click.option("--helm-values", "helm_values", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Values file for every chart rendered (repeatable; later files win).")
+@click.option("--helm-set", "helm_set", multiple=True, metavar="KEY=VALUE",
+              help="Set a chart value, as helm --set (repeatable).")
+@click.option("--no-render", "no_render", is_flag=True, default=False,
+              help="Do not render Helm charts and kustomizations: read their files as plain "
+                   "manifests.")
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
@@ -161,14 +173,21 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
          include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
-         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
-    """Scan files and directories (or - for stdin)."""
+         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
+         helm_values: tuple[str, ...] = (), helm_set: tuple[str, ...] = (),
+         no_render: bool = False) -> None:
+    """Scan files and directories (or - for stdin).  Helm charts and kustomizations are
+    rendered with helm / kustomize (or kubectl) and findings mapped back to their files."""
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
         "namespace": namespace, "include_suppressed": include_suppressed,
         "compose_ignore_env": compose_ignore_env, "envoy_validate": envoy_validate,
         "jobs": jobs,
     })
+    options.helm_values.extend(helm_values)
+    options.helm_set.extend(helm_set)
+    if no_render:
+        options.render = False
     if options.envoy_validate:
         import shutil
 

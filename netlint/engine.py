@@ -20,6 +20,7 @@ from netlint.discovery import (
     ReadProblem,
     classify,
     discover,
+    display_path,
     read_source,
 )
 from netlint.findings import Finding, Severity
@@ -44,6 +45,11 @@ class ScanStats:
     files_failed: int = 0  # could not be read or parsed at all
     documents: Counter[str] = field(default_factory=Counter)
     rules_run: int = 0
+    # Helm charts and kustomizations (netlint/render/): rendered, time spent in the
+    # renderers, and input files not scanned because no renderer was found
+    rendered_units: int = 0
+    render_seconds: float = 0.0
+    files_not_scanned: int = 0
 
     @property
     def documents_total(self) -> int:
@@ -67,6 +73,8 @@ class ScanResult:
     # entries that matched nothing
     baselined: int | None = None
     baseline_stale: int | None = None
+    # said once per run, outside the findings (e.g. a renderer that is not installed)
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +97,8 @@ class _Loaded:
     # what project-scope templates collected from each document while it was loaded
     # (their ``COLLECT``), by collector name, in scan order
     records: dict[str, list[Any]] = field(default_factory=dict)
+    # Helm/Kustomize rendering (netlint/render/units.py), when it is on
+    render: Any = None
 
 
 class Engine:
@@ -138,17 +148,33 @@ class Engine:
                 progress(done, len(entries))
             first = len(loaded.documents)
             self.load_entry(entry, loaded, stats)
-            new = loaded.documents[first:]
-            if not new:
-                continue
-            for name, (collect, kinds) in collectors.items():
-                loaded.records[name].extend(collect(d, self.options) for d in new
-                                            if d.kind in kinds)
-            if check:
-                loaded.rule_findings.extend(
-                    self.check_documents(d for d in new if d.kind != "compose"))
-                loaded.documents[first:] = [d for d in new if d.kind in keep]
+            self._absorb(loaded, first, check, keep, collectors)
         return loaded
+
+    def _absorb(self, loaded: _Loaded, first: int, check: bool, keep: frozenset[str],
+                collectors: Mapping[str, tuple[Callable[[Document, ScanOptions], Any],
+                                               tuple[str, ...]]]) -> None:
+        """Collect records of the documents loaded since ``first`` and, with ``check``, run
+        the document-scope rules on them; keep only the documents project rules read."""
+        new = loaded.documents[first:]
+        if not new:
+            return
+        for name, (collect, kinds) in collectors.items():
+            loaded.records.setdefault(name, []).extend(collect(d, self.options) for d in new
+                                                       if d.kind in kinds)
+        if check:
+            loaded.rule_findings.extend(
+                self.check_documents(d for d in new if d.kind != "compose"))
+            loaded.documents[first:] = [d for d in new if d.kind in keep]
+
+    def load_rendered(self, source: Source, loaded: _Loaded, stats: ScanStats) -> None:
+        """A chart's or kustomization's rendered output: its documents are checked like a
+        file's, and located through its mapper (netlint/render/mapping.py).  Comments in
+        it are the templates' own, read as suppressions from the templates themselves."""
+        first = len(loaded.documents)
+        self.load_source(source, loaded, stats, comments=False)
+        self._absorb(loaded, first, loaded.checked, self.project_kinds() | {"compose"},
+                     self.collectors())
 
     def load_entry(self, entry: FileEntry, loaded: _Loaded, stats: ScanStats) -> None:
         """Read and parse one file into ``loaded``."""
@@ -161,12 +187,16 @@ class Engine:
                                                  source.message))
             return
         loaded.sources.append(source)
+        if entry.path == "-" and loaded.render is not None:
+            loaded.render.stdin_mapper(source)  # `helm template . | netlint scan -`
         self.load_source(source, loaded, stats)
 
-    def load_source(self, source: Source, loaded: _Loaded, stats: ScanStats) -> None:
+    def load_source(self, source: Source, loaded: _Loaded, stats: ScanStats,
+                    comments: bool = True) -> None:
         docs, error = parse_documents(source)
         recognised = 0
-        loaded.suppressions.extend(comment_suppressions(source))
+        if comments:
+            loaded.suppressions.extend(comment_suppressions(source))
         for doc in docs:
             doc.kind = classify(doc.value, source.path)
             if doc.kind is not None:
@@ -204,25 +234,61 @@ class Engine:
         project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
+        paths = list(paths)
+        context = list(context)
         entries, walk_problems = discover(paths, self.options.exclude)
+        render = None
+        if self.options.render:
+            from netlint.render.units import plan as plan_units
+
+            explicit_files = any(p != "-" and os.path.isfile(p) for p in paths)
+            context_entries = discover(context, self.options.exclude)[0] if (
+                context and explicit_files) else []
+            render, entries = plan_units(paths, entries, context_entries)
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
         # in-process then; an explicit --jobs N is honoured
         jobs = effective_jobs(self.options.jobs, len(entries),
                               bulk_to_parent="kubernetes" in self.project_kinds())
-        if jobs > 1:
+        if jobs > 1 and not any(e.path == "-" for e in entries):
             from netlint.parallel import load_parallel
 
             loaded = load_parallel(self, entries, stats, jobs, progress)
         else:
-            loaded = self.load(entries, stats, progress)
+            loaded = self._load_with(render, entries, stats, progress)
+        loaded.render = render
+        if render is not None and render.units:
+            def render_problem(path: str, message: str) -> None:
+                loaded.findings.append(self._finding(
+                    "render-error", display_path(path), Span(1, 1, 1, 2), message,
+                    context=f"render {display_path(path)}"))
+
+            render.render(self.options, lambda s: self.load_rendered(s, loaded, stats),
+                          render_problem, stats)
         for path, problem in walk_problems:
             loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
                                                  problem))
-        context = list(context)
         if context and self._has_project_rules():
-            self._load_context(context, {os.path.realpath(e.path) for e in entries}, loaded)
+            scanned = {os.path.realpath(e.path) for e in entries}
+            if render is not None:  # chart and kustomization inputs are not manifests
+                scanned |= render.taken
+            self._load_context(context, scanned, loaded)
         return self.check(loaded, stats)
+
+    def _load_with(self, render: Any, entries: list[FileEntry], stats: ScanStats,
+                   progress: Callable[[int, int], None] | None) -> _Loaded:
+        """Load in-process; stdin's ``# Source:`` comments need the render plan."""
+        if render is None or not any(e.path == "-" for e in entries):
+            return self.load(entries, stats, progress)
+        loaded = _Loaded(checked=True)
+        loaded.render = render
+        keep = self.project_kinds() | {"compose"}
+        collectors = self.collectors()
+        for entry in entries:
+            first = len(loaded.documents)
+            self.load_entry(entry, loaded, stats)
+            self._absorb(loaded, first, True, keep, collectors)
+        return loaded
 
     def assemble_compose(self, loaded: _Loaded) -> None:
         """Replace the Compose documents by one merged document per Compose project
@@ -365,6 +431,9 @@ class Engine:
             if loaded.context_paths:
                 findings = [f for f in findings if f.path not in loaded.context_paths]
 
+        if loaded.render is not None:  # rendered findings: related places, overlays
+            findings = loaded.render.finish(findings, loaded.suppressions, loaded.sources,
+                                            self._finding)
         findings = self._drop_same_defects(findings)
         findings = self._apply_path_ignores(findings)
         kept, suppressed = self._suppress(findings, loaded)
@@ -374,7 +443,9 @@ class Engine:
         for f in (*kept, *suppressed):
             if f.rule_id in self.all_rules:
                 reported.setdefault(f.rule_id, self.all_rules[f.rule_id])
-        return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed)
+        notices = list(loaded.render.notices) if loaded.render is not None else []
+        return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed,
+                          notices=notices)
 
     def _check_unclassified(self, loaded: _Loaded, stats: ScanStats,
                             contexts: Mapping[str, RuleContext], findings: list[Finding]) -> None:
@@ -478,8 +549,12 @@ class Engine:
     def _suppress(self, findings: list[Finding], loaded: _Loaded) -> tuple[list[Finding],
                                                                            list[Finding]]:
         suppressions = loaded.suppressions  # collected while loading each file
+        # findings already silenced by a rendered object's annotation (render/units.py)
+        done = [f for f in findings if f.suppressed]
+        if done:
+            findings = [f for f in findings if not f.suppressed]
         if not suppressions:
-            return findings, []
+            return findings, done
         by_path: dict[str, list[Suppression]] = {}
         for s in suppressions:
             by_path.setdefault(s.path, []).append(s)
@@ -500,6 +575,7 @@ class Engine:
                 continue
             hit.used.add(next((n for n in names if n in hit.ids), "all"))
             silenced.append(_replace_suppressed(f, hit.reason))
+        silenced.extend(done)
         if "unused-suppression" in self.rules:
             for s in suppressions:
                 for rid in s.ids:

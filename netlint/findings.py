@@ -42,3 +42,6 @@ class Finding:
     context: str = field(default="", compare=False)
     suppressed: bool = field(default=False, compare=False)
     suppression_reason: str = field(default="", compare=False)
+    # other places that explain the finding: (path, span, message), e.g. the values file
+    # line that set a value a Helm template used (SARIF relatedLocations)
+    related: tuple[tuple[str, Span, str], ...] = field(default=(), compare=False)

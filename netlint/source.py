@@ -8,6 +8,7 @@ of the reporters.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -30,6 +31,9 @@ class Source:
     path: str  # display path: relative to the working directory when possible
     text: str = field(repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
+    # rendered Helm/Kustomize output: maps a located span back to the template, values
+    # or patch file (netlint/render/mapping.py); None for files read as they are
+    mapper: Any = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
