@@ -159,9 +159,12 @@ class TemplateIndex:
             indent = len(text) - len(text.lstrip(" "))
             for number in range(line + 1, min(line + 8, self.source.line_count) + 1):
                 below = self.source.line_text(number)
-                if below.strip() and (len(below) - len(below.lstrip(" "))) <= indent and \
-                        not _ACTION_ONLY.match(below):
-                    break
+                if not below.strip():
+                    continue
+                if not _ACTION_ONLY.match(below):
+                    if (len(below) - len(below.lstrip(" "))) <= indent:
+                        break
+                    continue  # a key written out: not what inserted the missing one
                 match = _VALUES_REF.search(below)
                 if match:
                     break

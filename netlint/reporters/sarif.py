@@ -16,6 +16,7 @@ from netlint.reporters.common import (
     rule_help_markdown,
     rule_help_text,
 )
+from netlint.source import Span
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netlint/netlint"
@@ -49,7 +50,10 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _region(f: Finding) -> dict[str, int]:
-    s = f.span
+    return _span_region(f.span)
+
+
+def _span_region(s: Span) -> dict[str, int]:
     return {
         "startLine": s.start_line,
         "startColumn": s.start_column,
@@ -98,6 +102,14 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
             "locations": [location],
             "partialFingerprints": fingerprints,
         }
+        if f.related:  # the values file line a Helm template took the value from
+            entry["relatedLocations"] = [
+                {"id": i, "message": {"text": message},
+                 "physicalLocation": {
+                     "artifactLocation": {"uri": relative_uri(path, root),
+                                          "uriBaseId": "%SRCROOT%"},
+                     "region": _span_region(span)}}
+                for i, (path, span, message) in enumerate(f.related, start=1)]
         if f.suppressed:
             entry["suppressions"] = [
                 {"kind": "inSource", "justification": f.suppression_reason or "suppressed"}
