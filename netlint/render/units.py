@@ -110,7 +110,7 @@ class RenderPlan:
             except RenderError as err:
                 stats.render_seconds += time.perf_counter() - started
                 verb = "helm template" if unit.kind == "helm" else f"{tool.name} build"
-                on_problem(unit.file, f"{verb} failed for {unit.display}: {err}")
+                on_problem(unit.file, f"{verb} failed: {err}")
                 continue
             stats.render_seconds += time.perf_counter() - started
             stats.rendered_units += 1
@@ -299,10 +299,14 @@ def plan(paths: Sequence[str], entries: list[FileEntry],
         return path == directory or (path + os.sep).startswith(directory + os.sep)
 
     def root_of(absolute: str) -> str:
+        """The tree a unit's references must stay in: the working directory (a checkout's
+        root: `netlint scan overlays/prod` may use ../../base), else the scanned path."""
+        if inside(absolute, cwd):
+            return cwd
         for d in dir_args:
             if inside(absolute, d):
                 return d
-        return cwd if inside(absolute, cwd) else os.path.dirname(absolute)
+        return os.path.dirname(absolute)
 
     explicit = {os.path.abspath(p) for p in paths if p != "-" and os.path.isfile(p)}
     charts: dict[str, Unit] = {}
