@@ -87,7 +87,8 @@ class RenderPlan:
 
     def render(self, options: ScanOptions, on_source: Any, on_problem: Any,
                stats: Any) -> None:
-        """Render every unit; ``on_source(source)`` loads a rendered stream,
+        """Render every unit (``render_seconds``: the wall time of the renderers, apart
+        from the scan); ``on_source(source)`` loads a rendered stream,
         ``on_problem(unit_file, message)`` reports a unit that did not render."""
         self._max_size = options.max_file_size
         tools: dict[str, Tool | None] = {
@@ -97,6 +98,7 @@ class RenderPlan:
                 u.kind == "kustomize" for u in self.units) else None,
         }
         missing: dict[str, int] = {}
+        todo: list[tuple[Unit, Tool]] = []
         for unit in self.units:
             tool = tools[unit.kind]
             if tool is None:
@@ -104,15 +106,30 @@ class RenderPlan:
                 stats.files_not_scanned += _counted(unit.inputs)
                 continue
             unit.tool = tool.label
-            started = time.perf_counter()
+            todo.append((unit, tool))
+
+        def run(job: tuple[Unit, Tool]) -> str | RenderError:
             try:
-                text = self._render_unit(unit, tool, options)
+                return self._render_unit(job[0], job[1], options)
             except RenderError as err:
-                stats.render_seconds += time.perf_counter() - started
+                return err
+
+        # the renderers are separate processes: run a few at once, load in scan order
+        started = time.perf_counter()
+        workers = max(1, min(len(todo), os.cpu_count() or 1, 8))
+        if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(workers) as pool:
+                outcomes = list(pool.map(run, todo))
+        else:
+            outcomes = [run(job) for job in todo]
+        stats.render_seconds += time.perf_counter() - started
+        for (unit, tool), text in zip(todo, outcomes, strict=True):
+            if isinstance(text, RenderError):
                 verb = "helm template" if unit.kind == "helm" else f"{tool.name} build"
-                on_problem(unit.file, f"{verb} failed: {err}")
+                on_problem(unit.file, f"{verb} failed: {text}")
                 continue
-            stats.render_seconds += time.perf_counter() - started
             stats.rendered_units += 1
             stats.files += _counted(unit.inputs)
             source = Source(unit.rendered_path, text)
