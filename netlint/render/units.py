@@ -328,6 +328,7 @@ def plan(paths: Sequence[str], entries: list[FileEntry],
     explicit = {os.path.abspath(p) for p in paths if p != "-" and os.path.isfile(p)}
     charts: dict[str, Unit] = {}
     kdirs: dict[str, str] = {}  # kustomization dir -> the scanned tree it must stay in
+    plain_dirs: set[str] = set()
     context_list = [e for e in context_entries if e.path != "-"]
     for entry in (*entries, *context_list):
         if entry.path == "-":
@@ -337,8 +338,14 @@ def plan(paths: Sequence[str], entries: list[FileEntry],
         chart = _chart_dir(absolute, root)
         if chart is not None and chart not in charts:
             charts[chart] = _chart_unit(chart, root)
-        if os.path.basename(absolute) in kz.KUSTOMIZATION_FILES:
-            kdirs.setdefault(os.path.dirname(absolute), root)
+        directory = os.path.dirname(absolute)
+        if directory not in kdirs and directory not in plain_dirs:
+            # by name: kustomization.yaml, .yml, or `Kustomization` (not a .yaml file:
+            # found through the other files of its directory)
+            if kz.kustomization_file(directory):
+                kdirs[directory] = root
+            else:
+                plain_dirs.add(directory)
     for path in explicit:  # a file of a kustomization given on its own
         directory = os.path.dirname(path)
         while inside(directory, cwd):
