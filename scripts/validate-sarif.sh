@@ -44,7 +44,9 @@ scan() {  # scan OUT ARGS...: netlint exits 1 when it finds something; 2+ is a f
 if [ "${#targets[@]}" -eq 0 ]; then
   scan "$work/examples.sarif" examples
   scan "$work/fixtures.sarif" tests/fixtures --include-suppressed --allow-empty
-  targets=("$work/examples.sarif" "$work/fixtures.sarif")
+  # rendered Helm charts and overlays: findings on templates and patches, relatedLocations
+  scan "$work/rendered.sarif" tests/render_fixtures --allow-empty
+  targets=("$work/examples.sarif" "$work/fixtures.sarif" "$work/rendered.sarif")
 fi
 
 status=0
