@@ -31,7 +31,6 @@ from netlint.source import Source, Span
 if TYPE_CHECKING:
     from netlint.findings import Finding
     from netlint.options import ScanOptions
-    from netlint.suppressions import Suppression
 
 RENDERED = "(rendered)"  # last part of a rendered stream's path: <unit dir>/(rendered)
 INSTALL_HINT = {
@@ -186,8 +185,13 @@ class RenderPlan:
 
     # --- after the rules ----------------------------------------------------------------
 
-    def finish(self, findings: list[Finding], suppressions: list[Suppression],
-               sources: list[Source], make_finding: Any) -> list[Finding]:
+    def finish(self, findings: list[Finding], suppressions: list[Any], make_finding: Any
+               ) -> list[Finding]:
+        """Findings after the rules: those still on a rendered stream (its text is not
+        valid YAML) moved to the unit's file; related places and overlay names added; one
+        finding for a line reached through several overlays; findings on unchanged files
+        dropped (pre-commit); rendered objects' ``netlint.dev/ignore`` annotations applied
+        (``suppressions`` are the scan's: those on rendered streams are taken out)."""
         rendered = {u.rendered_path: u for u in self.units}
         notes: dict[tuple[str, Span], list[Note]] = {}
         for mapper in (*(u.mapper for u in self.units if u.mapper), *self.stdin_mappers):
@@ -241,15 +245,12 @@ class RenderPlan:
                 out.append(make_finding("unused-suppression", s.path, s.span,
                                         f"suppression of '{rid}' matches no finding; "
                                         "remove it", f"unused {rid}"))
-        known = {s.path for s in sources}
-        for source in self._sources.values():
-            if source is not None and source.path not in known:
-                sources.append(source)
-                known.add(source.path)
-                from netlint.suppressions import comment_suppressions
-
-                suppressions.extend(comment_suppressions(source))
         return out
+
+    def input_sources(self) -> list[Source]:
+        """The templates, values files, patches and bases mapping read: reports show their
+        lines, and their comments are suppressions."""
+        return [s for s in self._sources.values() if s is not None]
 
 
 def _counted(inputs: set[str]) -> int:
@@ -258,8 +259,7 @@ def _counted(inputs: set[str]) -> int:
                       or os.path.basename(p) == "Kustomization"))
 
 
-def _annotation_hit(suppressions: Sequence[Suppression], f: Finding,
-                    notes: Sequence[Note]) -> Suppression | None:
+def _annotation_hit(suppressions: Sequence[Any], f: Finding, notes: Sequence[Note]) -> Any:
     for s in suppressions:
         for note in notes:
             rpath, rline = note.rendered
