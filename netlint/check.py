@@ -93,7 +93,7 @@ class Checker:
     def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded) -> None:
         """Files under ``--context`` that are not scanned: their documents and records join
         the project for cross-file rules; nothing in them is reported."""
-        entries, _problems = discover(paths, self.options.exclude)
+        entries, _problems = discover(paths, self.options.exclude, self.options.config_dir)
         extra = [e for e in entries if e.path != "-" and os.path.realpath(e.path) not in scanned]
         if not extra:
             return
@@ -147,6 +147,10 @@ class Checker:
             plan.shared.clear()
             if loaded.context_paths:
                 findings = [f for f in findings if f.path not in loaded.context_paths]
+        if loaded.substituted:  # environment and env-file values never reach a report
+            from netlint.redaction import redact
+
+            findings = redact(findings, loaded.substituted)
         return findings
 
     def _check_unclassified(self, loaded: Loaded, stats: ScanStats,

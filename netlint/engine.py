@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from netlint.check import Checker
 from netlint.discovery import FileEntry, discover, display_path
 from netlint.findings import Finding
-from netlint.load import Loaded, ScanStats
+from netlint.load import Loaded, ScanStats, scan_roots
 from netlint.options import ScanOptions
 from netlint.parallel import PARALLEL_MIN_FILES, effective_jobs
 from netlint.places import place
@@ -64,13 +64,14 @@ class Engine:
         stats = ScanStats()
         paths = list(paths)
         context = list(context)
-        entries, walk_problems = discover(paths, self.options.exclude)
+        entries, walk_problems = discover(paths, self.options.exclude, self.options.config_dir)
         render = None
         if self.options.render:  # Helm charts and kustomizations (netlint/render/)
             from netlint.render.units import plan as plan_units
 
             explicit_files = any(p != "-" and os.path.isfile(p) for p in paths)
-            context_entries = discover(context, self.options.exclude)[0] if (
+            context_entries = discover(context, self.options.exclude,
+                                       self.options.config_dir)[0] if (
                 context and explicit_files) else []
             render, entries = plan_units(paths, entries, context_entries)
         # shipping every Kubernetes document back to the parent for a project-scope rule
@@ -84,10 +85,13 @@ class Engine:
             loaded = load_parallel(self.checker, entries, stats, jobs, progress)
         else:
             loaded = self.checker.load_and_check(entries, stats, progress, render=render)
+        loaded.scan_roots = scan_roots(paths)
         loaded.render = render
         if render is not None and render.units:
             self._render(render, loaded, stats)
         for path, problem in walk_problems:
+            stats.files += 1  # a path that could not be read is counted, never dropped
+            stats.files_failed += 1
             loaded.findings.append(self.plan.make_finding("unreadable-file", path,
                                                           Span(1, 1, 1, 2), problem))
         if context and self.plan.has_project_rules():
