@@ -328,24 +328,50 @@ def plan(paths: Sequence[str], entries: list[FileEntry],
     explicit = {os.path.abspath(p) for p in paths if p != "-" and os.path.isfile(p)}
     charts: dict[str, Unit] = {}
     kdirs: dict[str, str] = {}  # kustomization dir -> the scanned tree it must stay in
-    plain_dirs: set[str] = set()
-    context_list = [e for e in context_entries if e.path != "-"]
-    for entry in (*entries, *context_list):
-        if entry.path == "-":
+    # charts and kustomizations by the names of the files discovery listed (no stat per
+    # file: a scan of many plain manifests pays almost nothing for this)
+    listed_dirs: dict[str, None] = {}
+    chart_dirs: set[str] = set()
+    kustomization_dirs: set[str] = set()
+    for e in (*entries, *context_entries):
+        if e.path == "-":
             continue
-        absolute = os.path.abspath(entry.path)
-        root = root_of(absolute)
-        chart = _chart_dir(absolute, root)
+        directory, name = os.path.split(e.path)
+        listed_dirs.setdefault(directory)
+        if name == "Chart.yaml":
+            chart_dirs.add(os.path.abspath(directory))
+        elif name in kz.KUSTOMIZATION_FILES:
+            kustomization_dirs.add(os.path.abspath(directory))
+    for path in explicit:  # a changed file: its chart may hold no other listed file
+        directory = os.path.dirname(path)
+        while inside(directory, cwd) and directory != os.path.dirname(directory):
+            if os.path.isfile(os.path.join(directory, "Chart.yaml")):
+                chart_dirs.add(directory)
+            if directory == cwd:
+                break
+            directory = os.path.dirname(directory)
+    outermost: dict[str, str | None] = {}
+
+    def chart_of(directory: str) -> str | None:
+        """The outermost chart directory at or above ``directory`` (a subchart in
+        ``charts/`` is part of its parent)."""
+        if directory in outermost:
+            return outermost[directory]
+        parent = os.path.dirname(directory)
+        above = chart_of(parent) if parent != directory else None
+        got = above or (directory if directory in chart_dirs else None)
+        outermost[directory] = got
+        return got
+
+    for listed in listed_dirs:
+        directory = os.path.abspath(listed)
+        chart = chart_of(directory) if chart_dirs else None
         if chart is not None and chart not in charts:
-            charts[chart] = _chart_unit(chart, root)
-        directory = os.path.dirname(absolute)
-        if directory not in kdirs and directory not in plain_dirs:
-            # by name: kustomization.yaml, .yml, or `Kustomization` (not a .yaml file:
-            # found through the other files of its directory)
-            if kz.kustomization_file(directory):
-                kdirs[directory] = root
-            else:
-                plain_dirs.add(directory)
+            charts[chart] = _chart_unit(chart, root_of(chart))
+        # `Kustomization` (no suffix) is not a file discovery lists: one stat per directory
+        if directory in kustomization_dirs or os.path.isfile(
+                os.path.join(directory, "Kustomization")):
+            kdirs.setdefault(directory, root_of(directory))
     for path in explicit:  # a file of a kustomization given on its own
         directory = os.path.dirname(path)
         while inside(directory, cwd):
@@ -366,6 +392,8 @@ def plan(paths: Sequence[str], entries: list[FileEntry],
             unit.only = mentioned
             result.units.append(unit)
     result.taken = taken
+    if not taken:
+        return result, entries
     plain = [e for e in entries if e.path == "-" or os.path.realpath(e.path) not in taken]
     return result, plain
 
