@@ -376,3 +376,19 @@ def test_real_charts_and_kustomizations_render_and_map_to_real_lines(
         if key and key in f.message + f.context:
             keyed += 1
     assert keyed >= len(result.findings) // 2, (keyed, len(result.findings))
+
+
+@needs_helm
+def test_a_forged_source_comment_cannot_point_outside_the_chart(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "outside.yaml").write_text("privileged: do not show this line\n")
+    chart = _copy("values-chart", tmp_path)
+    forged = chart / "templates" / "forged.yaml"
+    forged.write_text("# Source: insecure-app/../../outside.yaml\napiVersion: v1\nkind: Pod\n"
+                      "metadata:\n  name: forged\nspec:\n  containers:\n    - name: x\n"
+                      "      image: x:1\n      securityContext:\n        privileged: true\n")
+    result = scan(["values-chart"], select=["pss-privileged"])
+    paths = {f.path for f in result.findings}
+    assert "outside.yaml" not in " ".join(paths)
+    assert os.path.join("values-chart", "templates", "forged.yaml") in paths

@@ -23,7 +23,7 @@ from netlint.render.kustomize import Node, Patch
 from netlint.source import Source, Span
 from netlint.yamlnodes import Document, Path, YMap, parse_documents
 
-SOURCE_COMMENT = re.compile(r"^# Source: (\S.*?)\s*$", re.MULTILINE)
+SOURCE_COMMENT = re.compile(r"^# Source: (\S[^\n]*)$", re.MULTILINE)
 _KEY_LINE = re.compile(
     r"""^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)"""
     r"""(?P<key>"[^"\n]*"|'[^'\n]*'|[^\s#'"{}\[\]:,-][^\s:#{}]*?)[ ]*:(?:[ ]|$)"""
@@ -188,13 +188,25 @@ class HelmMapper:
         self._paths: list[str] = []
         for m in SOURCE_COMMENT.finditer(rendered.text):
             self._marks.append(rendered.text.count("\n", 0, m.start()) + 1)
-            self._paths.append(m.group(1))
+            self._paths.append(m.group(1).rstrip())
         self._indexes: dict[str, TemplateIndex | None] = {}
         self._values: dict[str, list[Document]] = {}
 
     def template_for(self, line: int) -> str | None:
         i = bisect.bisect_right(self._marks, line) - 1
         return self._paths[i] if i >= 0 else None
+
+    def _template_file(self, line: int) -> str | None:
+        """The template of the document starting at ``line``: the nearest ``# Source:``
+        above it that names a file of the chart (a comment the template printed itself
+        and that names nothing is passed over)."""
+        i = bisect.bisect_right(self._marks, line) - 1
+        while i >= 0:
+            file = self.resolve(self._paths[i])
+            if file is not None:
+                return file
+            i -= 1
+        return None
 
     def _index(self, path: str) -> TemplateIndex | None:
         if path not in self._indexes:
@@ -205,8 +217,7 @@ class HelmMapper:
     def __call__(self, doc: Document, path: Path, src: Source, span: Span
                  ) -> tuple[Source, Span]:
         rendered_line = span.start_line
-        origin = self.template_for(doc.start[0] + 1)
-        file = self.resolve(origin) if origin else None
+        file = self._template_file(doc.start[0] + 1)
         index = self._index(file) if file else None
         if index is None:
             return src, span
@@ -279,12 +290,19 @@ def _locate_exact(doc: Document, path: Sequence[str]) -> Span | None:
 def helm_source_resolver(chart_dir: str, chart_name: str) -> Callable[[str], str | None]:
     """``<chart name>/templates/x.yaml`` -> the file in ``chart_dir``."""
 
+    base = os.path.realpath(chart_dir)
+
     def resolve(origin: str) -> str | None:
+        # the comment is in the rendered text, which a template can forge: only a file
+        # inside the chart, never through `..` or a link out of it
         first, _, rest = origin.partition("/")
-        if first != chart_name or not rest:
+        parts = rest.split("/")
+        if first != chart_name or not rest or ".." in parts:
             return None
-        path = os.path.join(chart_dir, *rest.split("/"))
-        return path if os.path.isfile(path) else None
+        path = os.path.join(chart_dir, *parts)
+        if not os.path.isfile(path) or not os.path.realpath(path).startswith(base + os.sep):
+            return None
+        return path
 
     return resolve
 
