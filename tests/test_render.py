@@ -392,3 +392,38 @@ def test_a_forged_source_comment_cannot_point_outside_the_chart(
     paths = {f.path for f in result.findings}
     assert "outside.yaml" not in " ".join(paths)
     assert os.path.join("values-chart", "templates", "forged.yaml") in paths
+
+
+@needs_helm
+def test_vendored_subcharts_and_crds_render_with_the_parent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    chart = _copy("values-chart", tmp_path)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: insecure-app\nversion: 0.1.0\n"
+                                      "dependencies:\n  - name: child\n    version: 0.1.0\n")
+    child = chart / "charts" / "child"
+    (child / "templates").mkdir(parents=True)
+    (child / "Chart.yaml").write_text("apiVersion: v2\nname: child\nversion: 0.1.0\n")
+    (child / "values.yaml").write_text("hostPID: true\n")
+    (child / "templates" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: child\nspec:\n"
+        "  hostPID: {{ .Values.hostPID }}\n  containers:\n    - name: c\n      image: b:1\n")
+    (chart / "crds").mkdir()
+    (chart / "crds" / "widget.yaml").write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+        "  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, "
+        "plural: widgets}\n  scope: Namespaced\n  versions: []\n")
+    result = scan(["values-chart"], select=["pss-host-namespaces"])
+    pod = [f for f in result.findings if "hostPID" in f.message]
+    assert [(f.path, f.span.start_line) for f in pod] == [
+        (os.path.join("values-chart", "charts", "child", "templates", "pod.yaml"), 6)]
+    assert [(p, s.start_line) for p, s, _ in pod[0].related] == [
+        (os.path.join("values-chart", "charts", "child", "values.yaml"), 1)]
+    # the parent's values override the subchart's: then they are where the value is set
+    values = chart / "values.yaml"
+    values.write_text(values.read_text() + "child:\n  hostPID: true\n")
+    pod = [f for f in scan(["values-chart"], select=["pss-host-namespaces"]).findings
+           if "hostPID" in f.message]
+    assert [(p, s.start_line) for p, s, _ in pod[0].related] == [
+        (os.path.join("values-chart", "values.yaml"), 15)]
+    assert result.stats.documents["kubernetes"] == 4  # the CRD, Deployment, Service, Pod

@@ -219,7 +219,7 @@ class HelmMapper:
         rendered_line = span.start_line
         file = self._template_file(doc.start[0] + 1)
         index = self._index(file) if file else None
-        if index is None:
+        if file is None or index is None:
             return src, span
         kind = _kind(doc)
         names = [s for s in path if isinstance(s, str)]
@@ -231,22 +231,35 @@ class HelmMapper:
         if entry is not None:
             ref = index.values_ref(line, whole_block=matched < len(names))
             if ref is not None:
-                rel = self._values_location((*ref, *names[matched:]), ref)
+                rel = self._values_location((*ref, *names[matched:]), ref, file)
                 if rel is not None:
                     note.related.append(rel)
         self.notes.setdefault((index.source.path, out_span), note)
         return index.source, out_span
 
-    def _values_location(self, full: tuple[str, ...], ref: tuple[str, ...]
+    def _values_location(self, full: tuple[str, ...], ref: tuple[str, ...], template: str
                          ) -> Related | None:
+        """The values line that set ``full`` (else ``ref``): the user's and the chart's
+        values files; for a template of a vendored subchart (``charts/<name>/``), their
+        ``<name>:`` section first, then the subchart's own values.yaml."""
+        searches: list[tuple[str, tuple[str, ...]]] = [(f, ()) for f in self.values_files]
+        parts = template.replace(os.sep, "/").split("/")
+        if "charts" in parts[:-2]:
+            at = len(parts) - 1 - parts[::-1].index("charts")
+            if at + 2 < len(parts):
+                sub = parts[at + 1]
+                own = os.path.join(*parts[:at + 2], "values.yaml") if parts[0] else \
+                    "/" + os.path.join(*parts[1:at + 2], "values.yaml")
+                searches = [(f, (sub,)) for f in self.values_files]
+                if os.path.isfile(own):
+                    searches.append((own, ()))
         for candidate in (full, ref):
-            for file in self.values_files:
-                docs = self._values_docs(file)
-                for d in docs:
-                    found = _locate_exact(d, candidate)
+            for file, prefix in searches:
+                for d in self._values_docs(file):
+                    found = _locate_exact(d, (*prefix, *candidate))
                     if found is not None:
                         return Related(d.source.path, found,
-                                       f"value set here: {'.'.join(candidate)}")
+                                       f"value set here: {'.'.join((*prefix, *candidate))}")
         return None
 
     def _values_docs(self, file: str) -> list[Document]:
