@@ -427,3 +427,19 @@ def test_vendored_subcharts_and_crds_render_with_the_parent(
     assert [(p, s.start_line) for p, s, _ in pod[0].related] == [
         (os.path.join("values-chart", "values.yaml"), 15)]
     assert result.stats.documents["kubernetes"] == 4  # the CRD, Deployment, Service, Pod
+
+
+def test_patch_targets_by_name_pattern_and_labels_without_regex_blowup() -> None:
+    import time
+
+    from netlint.render.mapping import _labels_match, _name_matches
+
+    assert _name_matches("api", ["api"]) and _name_matches("ap.*", ["api"])
+    assert not _name_matches("web.*", ["api", "prod-api"])
+    started = time.perf_counter()
+    assert _name_matches("(a|a)*b", ["a" * 60])  # not evaluated: taken to match
+    assert time.perf_counter() - started < 1
+    web = {"metadata": {"labels": {"app": "web", "tier": "front"}}}
+    assert _labels_match("app=web,tier", web) and _labels_match("app==web", web)
+    assert not _labels_match("app!=web", web) and not _labels_match("app=api", web)
+    assert not _labels_match("!tier", web) and _labels_match("env in (a,b)", web)

@@ -458,13 +458,13 @@ class KustomizeMapper:
                 continue
             if entry.patch.kind == "strategic":
                 for pdoc in entry.docs:
-                    if not _targets(entry.patch, pdoc.value, resource):
+                    if not _targets(entry.patch, pdoc.value, resource, rendered):
                         continue
                     ppath = _follow(rendered, path, pdoc.value, complete=True)
                     if ppath is not None:
                         return _locate_in(pdoc, ppath)
             else:
-                if not _targets(entry.patch, None, resource):
+                if not _targets(entry.patch, None, resource, rendered):
                     continue
                 for pdoc in entry.docs:
                     found = _json6902(pdoc, rendered, path)
@@ -473,26 +473,68 @@ class KustomizeMapper:
         return None
 
 
-def _targets(patch: Patch, body: Any, resource: _Resource) -> bool:
+def _targets(patch: Patch, body: Any, resource: _Resource, rendered: Any) -> bool:
+    """Whether a patch applies to a resource: its ``target`` (kind, name as a regular
+    expression, labelSelector), else the kind and name the patch itself names."""
     target = patch.target
     if target:
         kind = target.get("kind")
         if isinstance(kind, str) and kind != resource.kind:
             return False
         name = target.get("name")
-        if isinstance(name, str):
-            try:
-                pattern = re.compile(name)
-            except re.error:
-                return name in resource.names
-            if not any(pattern.fullmatch(n) for n in resource.names):
-                return False
-        return True
+        if isinstance(name, str) and not _name_matches(name, resource.names):
+            return False
+        selector = target.get("labelSelector")
+        return not isinstance(selector, str) or _labels_match(selector, rendered)
     if not isinstance(body, dict):
         return False
     meta = body.get("metadata")
     name = meta.get("name") if isinstance(meta, dict) else None
     return body.get("kind") == resource.kind and name in resource.names
+
+
+_SIMPLE_REGEX = re.compile(r"^[A-Za-z0-9_.\-^$\[\]]*(?:\*[A-Za-z0-9_.\-^$\[\]]*){0,2}$")
+
+
+def _name_matches(pattern: str, names: Sequence[str]) -> bool:
+    """Kustomize reads a target name as a (RE2) regular expression.  Python's engine can
+    take exponential time on a hostile one, so only literals and patterns with at most two
+    ``*`` and no groups are evaluated; any other pattern is taken to match (this only
+    decides which file a finding is mapped to, never whether it is reported)."""
+    if pattern in names:
+        return True
+    if len(pattern) > 200 or not _SIMPLE_REGEX.match(pattern):
+        return True
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return False
+    return any(compiled.fullmatch(n) for n in names)
+
+
+def _labels_match(selector: str, rendered: Any) -> bool:
+    """A label selector in its string form (``a=b,c!=d,e``) against the rendered
+    object's labels; set-based terms (``in``, ``notin``) are taken to match."""
+    meta = rendered.get("metadata") if isinstance(rendered, dict) else None
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    labels = labels if isinstance(labels, dict) else {}
+    for term in (t.strip() for t in selector.split(",")):
+        if not term or " in " in term or " notin " in term or "(" in term:
+            continue
+        if "!=" in term:
+            key, value = (x.strip() for x in term.split("!=", 1))
+            if str(labels.get(key, "")) == value and key in labels:
+                return False
+        elif "=" in term:
+            key, value = (x.strip() for x in term.replace("==", "=").split("=", 1))
+            if str(labels.get(key)) != value:
+                return False
+        elif term.startswith("!"):
+            if term[1:].strip() in labels:
+                return False
+        elif term not in labels:
+            return False
+    return True
 
 
 def _follow(rendered: Any, path: Path, other: Any, complete: bool = False) -> Path | None:
