@@ -518,7 +518,7 @@ def _labels_match(selector: str, rendered: Any) -> bool:
     meta = rendered.get("metadata") if isinstance(rendered, dict) else None
     labels = meta.get("labels") if isinstance(meta, dict) else None
     labels = labels if isinstance(labels, dict) else {}
-    for term in (t.strip() for t in selector.split(",")):
+    for term in (t.strip() for t in re.split(r",(?![^()]*\))", selector)):
         if not term or " in " in term or " notin " in term or "(" in term:
             continue
         if "!=" in term:
