@@ -443,3 +443,22 @@ def test_patch_targets_by_name_pattern_and_labels_without_regex_blowup() -> None
     assert _labels_match("app=web,tier", web) and _labels_match("app==web", web)
     assert not _labels_match("app!=web", web) and not _labels_match("app=api", web)
     assert not _labels_match("!tier", web) and _labels_match("env in (a,b)", web)
+
+
+@needs_helm
+def test_an_unused_annotation_in_a_template_is_reported_on_the_template(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    chart = _copy("netpol-chart", tmp_path)
+    template = chart / "templates" / "deployment.yaml"
+    template.write_text(template.read_text().replace(
+        "  name: {{ .Release.Name }}-web\n",
+        "  name: {{ .Release.Name }}-web\n  annotations:\n    netlint.dev/ignore: pss-privileged\n",
+        1))
+    result = scan(["netpol-chart"], select=["pss-privileged", "unused-suppression"])
+    unused = _one(result, "unused-suppression")
+    assert (unused.path, unused.span.start_line) == (
+        os.path.join("netpol-chart", "templates", "deployment.yaml"), 6)
+    # a rule that did not run: its annotation cannot be judged, nothing is reported
+    assert scan(["netpol-chart"], select=["pss-host-namespaces", "unused-suppression"]
+                ).findings == []

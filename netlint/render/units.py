@@ -199,8 +199,6 @@ class RenderPlan:
                 notes.setdefault(key, []).append(note)
         by_unit = {u.display: u for u in self.units}
         object_suppressions = [s for s in suppressions if s.path in rendered]
-        for s in object_suppressions:
-            suppressions.remove(s)
         out: list[Finding] = []
         merged: dict[tuple[str, str, Span], int] = {}
         for f in findings:
@@ -236,15 +234,11 @@ class RenderPlan:
                 continue
             merged[place] = len(out)
             out.append(f)
-        # rendered objects' annotations that silenced nothing: reported where the
-        # annotation is written (their span was mapped there when they were read)
+        # rendered objects' annotations have done their work here; what remains of them is
+        # where they are written, for the unused-suppression report (they cover nothing)
         for s in object_suppressions:
-            if s.used or not s.ids:
-                continue
-            for rid in s.ids:
-                out.append(make_finding("unused-suppression", s.path, s.span,
-                                        f"suppression of '{rid}' matches no finding; "
-                                        "remove it", f"unused {rid}"))
+            s.path = s.written_in or s.path
+            s.scope, s.lines = "object", (0, -1)
         return out
 
     def input_sources(self) -> list[Source]:
