@@ -52,7 +52,7 @@ def _toml():  # type: ignore[no-untyped-def]
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
     try:
         data = _toml().loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError) as err:  # UnicodeDecodeError is a ValueError
         raise UsageError(f"{path}: cannot read TOML: {err}") from None
     section = data.get("tool", {}).get("netlint")
     return section if isinstance(section, dict) else None
@@ -73,6 +73,9 @@ def load_config(path: str) -> tuple[dict[str, Any], str]:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as err:
             raise UsageError(f"{path}: cannot read config: {err.strerror}") from None
+        except UnicodeDecodeError as err:
+            raise UsageError(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at "
+                             f"offset {err.start}); the config must be UTF-8") from None
         docs, error = parse_documents(Source(path, text))
         if error is not None:
             raise UsageError(f"{path}:{error.line0 + 1}:{error.col0 + 1}: {error.message}")
@@ -110,7 +113,12 @@ def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
     is one its rule declares, with a valid value.  Runs once the rules are loaded (they
     may come from the config's own ``rules:`` directories); errors name the file and line
     and suggest the closest name."""
-    from netlint.registry import did_you_mean, params_problem, unknown_selector
+    from netlint.registry import (
+        did_you_mean,
+        located_params_problem,
+        params_problem,
+        unknown_selector,
+    )
 
     data, doc = _read(path)
     problems: list[tuple[tuple[Any, ...], str]] = []
@@ -138,10 +146,15 @@ def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
                 problems.append((("params", rid, next(iter(override))),
                                  f"rule '{rid}' takes no parameters"))
             continue
-        found = params_problem(rule.module, {**rule.params, **override})
+        merged = {**rule.params, **override}
+        found = located_params_problem(rule.module, merged)
         if found is not None:
             where, message = found
             problems.append((("params", rid, *where), message))
+            continue
+        problem = params_problem(rule, merged)  # what has no single key (a bad regex)
+        if problem:
+            problems.append((("params", rid), problem))
     if problems:
         keys, message = problems[0]
         raise UsageError(f"{_where(path, doc, keys)}: key '{'.'.join(map(str, keys))}': "

@@ -55,6 +55,7 @@ MODULE_STEPS = {
     "netlint.config": "cli",
     "netlint.docs": "cli",
     "netlint.scaffold": "cli",
+    "netlint.github_action": "cli",  # the Action's steps around the scan
     "netlint.ruletest": "cli",  # `netlint test`: runs whole scans
 }
 

@@ -4,6 +4,7 @@ the span, and a summary.  Colour only on a terminal and never with ``NO_COLOR``.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from itertools import groupby
 from typing import IO
@@ -12,7 +13,8 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from netlint.findings import Finding
+from netlint.escaping import escape_text, has_unsafe
+from netlint.findings import NOT_ANALYSED, Finding
 from netlint.resolve import ScanResult
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
@@ -37,9 +39,42 @@ def make_console(out: IO[str], color: bool | None = None) -> Console:
     )
 
 
+SNIPPET_WIDTH = 120  # characters of a source line shown around the finding's column
+SNIPPET_LEAD = 40  # of which before the column, when the line must be cut
+# rules whose finding is about a file that was not analysed: its line may be anything (a
+# credentials file reached through a link, a minified blob), so a line that looks like a
+# secret is not printed, only the position
+_SECRET_LOOKING = re.compile(
+    r"(?i)(secret|passw(or)?d|passwd|token|credential|private[_ -]?key|api[_-]?key|"
+    r"access[_-]?key|auth|bearer|BEGIN [A-Z ]*PRIVATE)"
+)
+
+
+def snippet_window(line: str, start: int, width: int) -> tuple[str, int, int]:
+    """The part of ``line`` shown for a finding at 0-based column ``start`` spanning
+    ``width`` characters, both escaped (control and bidi characters made visible) and
+    capped: (text, caret column, caret width).  A long line is cut to a window around
+    the column with an ellipsis on each cut side, so one finding prints a bounded amount
+    whatever the file (a minified 1 MB JSON line)."""
+    start = max(0, min(start, len(line)))
+    width = max(1, min(width, len(line) - start)) if line else 1
+    begin = 0
+    if len(line) > SNIPPET_WIDTH:
+        begin = max(0, min(start - SNIPPET_LEAD, len(line) - SNIPPET_WIDTH))
+    end = min(len(line), begin + SNIPPET_WIDTH)
+    head = "…" if begin > 0 else ""
+    tail = "…" if end < len(line) else ""
+    stop = min(start + width, end)
+    before = escape_text(line[begin:start])
+    marked = escape_text(line[start:stop]) or " "
+    text = head + before + marked + escape_text(line[stop:end]) + tail
+    return text, len(head) + len(before), len(marked)
+
+
 def _snippet(result: ScanResult, findings: list[Finding]) -> list[Text]:
-    """The source line of one or more findings that start on it, shown once, with a caret
-    row under every finding's span (the most severe colour where spans overlap)."""
+    """The source line of one or more findings that start on it, shown once (escaped and
+    capped as :func:`snippet_window` does), with a caret under every finding's span (the
+    most severe colour where spans overlap)."""
     f = findings[0]
     source = result.sources.get(f.path)
     if source is None:
@@ -47,27 +82,59 @@ def _snippet(result: ScanResult, findings: list[Finding]) -> list[Text]:
     line = source.line_text(f.span.start_line)
     if not line.strip():
         return []
+    if f.rule_id in NOT_ANALYSED and _SECRET_LOOKING.search(line):
+        return []
     expanded = line.replace("\t", " ")
     gutter = f"{f.span.start_line:>6} | "
-    marks: dict[int, Finding] = {}  # column -> the most severe finding marking it
+    spans = []
     for g in findings:
         start = g.span.start_column - 1
         if g.span.end_line == g.span.start_line:
             width = max(1, g.span.end_column - g.span.start_column)
         else:
             width = max(1, len(expanded.rstrip()) - start)
-        width = min(width, max(1, len(expanded) - start))
-        for column in range(start, start + width):
-            if column not in marks or g.severity.rank > marks[column].severity.rank:
-                marks[column] = g
+        spans.append((start, width, g))
+    if len(spans) == 1:
+        shown, column, caret_width = snippet_window(expanded, spans[0][0], spans[0][1])
+        caret = Text(" " * (len(gutter) - 2) + "| " + " " * column)
+        caret.append("^" * caret_width, style=_STYLE[f.severity.value])
+        return [Text(gutter + shown, style="dim"), caret]
+    shown, marks = _shared_window(expanded, spans)
     caret = Text(" " * (len(gutter) - 2) + "| ")
-    for column in range(max(marks) + 1):
+    for column in range(max(marks) + 1 if marks else 0):
         mark = marks.get(column)
         if mark is None:
             caret.append(" ")
         else:
             caret.append("^", style=_STYLE[mark.severity.value])
-    return [Text(gutter + expanded, style="dim"), caret]
+    return [Text(gutter + shown, style="dim"), caret]
+
+
+def _shared_window(line: str, spans: list[tuple[int, int, Finding]]
+                   ) -> tuple[str, dict[int, Finding]]:
+    """:func:`snippet_window` for several spans on one line: the window starts where the
+    first span does; returns the shown text and, per shown column, the most severe
+    finding whose span covers it (spans outside the window get no caret)."""
+    first = min(start for start, _, _ in spans)
+    shown, _, _ = snippet_window(line, first, 1)
+    begin = 0
+    if len(line) > SNIPPET_WIDTH:
+        begin = max(0, min(max(0, min(first, len(line))) - SNIPPET_LEAD,
+                           len(line) - SNIPPET_WIDTH))
+    end = min(len(line), begin + SNIPPET_WIDTH)
+    head = 1 if begin > 0 else 0  # the ellipsis
+    marks: dict[int, Finding] = {}
+    for start, width, g in spans:
+        start = max(begin, min(start, len(line)))
+        if start >= end and line:
+            continue
+        stop = min(start + width, end)
+        column = head + len(escape_text(line[begin:start]))
+        caret_width = max(1, len(escape_text(line[start:stop])))
+        for c in range(column, column + caret_width):
+            if c not in marks or g.severity.rank > marks[c].severity.rank:
+                marks[c] = g
+    return shown, marks
 
 
 def shown_findings(result: ScanResult, include_suppressed: bool) -> list[Finding]:
@@ -80,23 +147,25 @@ def shown_findings(result: ScanResult, include_suppressed: bool) -> list[Finding
 
 def _finding_line(result: ScanResult, f: Finding) -> Text:
     line = Text("  ")
-    line.append(f"{f.path}:{f.span.start_line}:{f.span.start_column}", style="bold")
+    line.append(f"{escape_text(f.path)}:{f.span.start_line}:{f.span.start_column}",
+                style="bold")
     line.append("  ")
     line.append(f"{f.severity.value:<7}", style=_STYLE[f.severity.value])
     line.append(" ")
     rule = result.rules.get(f.rule_id)
     # a clickable link to the rule's docs on terminals that support it
-    line.append(f.rule_id, style=Style(color="magenta", link=rule.help_uri)
-                if rule and rule.help_uri else "magenta")
+    line.append(escape_text(f.rule_id),
+                style=Style(color="magenta", link=rule.help_uri)
+                if rule and rule.help_uri and not has_unsafe(rule.help_uri) else "magenta")
     line.append("  ")
-    line.append(f.message)
+    line.append(escape_text(f.message))
     if f.suppressed:
         line.append_text(_suppressed_marker(f))
     return line
 
 
 def _suppressed_marker(f: Finding) -> Text:
-    reason = f": {f.suppression_reason}" if f.suppression_reason else ""
+    reason = f": {escape_text(f.suppression_reason)}" if f.suppression_reason else ""
     return Text(f"  [suppressed{reason}]", style="dim")
 
 
@@ -112,7 +181,7 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
             console.print()
     elif not quiet:
         for path, group in groupby(findings, key=lambda f: f.path):
-            console.print(Text(path, style="bold underline"))
+            console.print(Text(escape_text(path), style="bold underline"))
             for _line, same_line in groupby(group, key=lambda f: f.span.start_line):
                 shared = list(same_line)
                 for f in shared:
@@ -128,7 +197,7 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
             for rule_id in found:
                 rule = result.rules.get(rule_id)
                 if rule is not None and rule.help_uri:
-                    console.print(Text(f"  {rule_id}: {rule.help_uri}", style="dim"))
+                    console.print(Text(escape_text(f"  {rule_id}: {rule.help_uri}"), style="dim"))
 
 
 def rule_statistics(result: ScanResult) -> list[dict[str, object]]:
@@ -155,7 +224,7 @@ def statistics_table(result: ScanResult) -> list[Text]:
         severity = str(r["severity"])
         line = Text(f"{r['count']:>5}  ")
         line.append(f"{severity:<8}", style=_STYLE[severity])
-        line.append(f"  {r['rule']!s:<{id_width}}  {r['title']}")
+        line.append(escape_text(f"  {r['rule']!s:<{id_width}}  {r['title']}"))
         out.append(line)
     return out
 
