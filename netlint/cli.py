@@ -369,7 +369,7 @@ def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, stat
         render_to(result, out, color=color, quiet=quiet, statistics=statistics,
                   include_suppressed=options.include_suppressed)
         return
-    if statistics:
+    if statistics:  # --format json (other formats were refused before the scan)
         from netlint.reporters.json import render_statistics
 
         out.write(render_statistics(result))
@@ -529,13 +529,12 @@ def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str,
 def test_command(rules_dir: str, fixtures_dir: str, only: tuple[str, ...]) -> None:
     """Run your rules against their pass/fail examples and report any that disagree."""
     from netlint.registry import load_rules
-    from netlint.reporters.common import terminal_safe
     from netlint.ruletest import report_lines, run_rule_tests
 
     fixtures = fixtures_dir
     report = run_rule_tests(rules_dir, fixtures, load_rules([rules_dir]), list(only))
     for line in report_lines(report):
-        click.echo(terminal_safe(line))
+        click.echo(escape_text(line))
     failed, total = len(report.failed), len(report.cases)
     if total == 0:
         click.echo(f"netlint: error: no examples found under {fixtures} (expected "
@@ -581,13 +580,12 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from netlint.reporters.common import terminal_safe
     from netlint.reporters.text import make_console
 
     def cell(*lines: str) -> Text:
         # a Text is never parsed as markup: "[fd00:ec2::254]:80" stays itself; names come
         # from scanned files, so control characters are escaped too
-        return Text("\n".join(terminal_safe(line) for line in lines))
+        return Text("\n".join(escape_text(line) for line in lines))
 
     table = Table(title=f"effective egress ({len(rows)} workloads)", show_lines=True)
     for col in ("workload", "namespace", "isolated", "internet", "metadata", "policies"):

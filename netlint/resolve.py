@@ -74,13 +74,15 @@ def apply_path_ignores(findings: list[Finding], ignores: Mapping[str, list[str]]
     from netlint.pathmatch import PathPatterns
 
     matchers = [(PathPatterns([glob], config_dir), ids) for glob, ids in ignores.items()]
+    by_path: dict[str, list[list[str]]] = {}  # many findings share a file: match it once
     out = []
     for f in findings:
-        if any(
-            (f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids))
-            and matcher.matches(f.path)
-            for matcher, ids in matchers
-        ):
+        names = by_path.get(f.path)
+        if names is None:
+            names = by_path[f.path] = [ids for matcher, ids in matchers
+                                       if matcher.matches(f.path)]
+        if any(f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids)
+               for ids in names):
             continue
         out.append(f)
     return out
