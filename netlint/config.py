@@ -177,7 +177,7 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
         "select": "select", "ignore": "ignore", "exclude": "exclude",
         "pss-version": "pss_version", "pss-level": "pss_level", "namespace": "namespace",
         "fail-on": "fail_on", "max-file-size": "max_file_size", "jobs": "jobs",
-        "compose-ignore-env": "compose_ignore_env",
+        "compose-ignore-env": "compose_ignore_env", "cache": "cache",
     }
     for key, attr in simple.items():
         if key in data:
@@ -190,6 +190,8 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
     options.config_dir = base
     if "per-path-ignores" in data:
         options.per_path_ignores.update(data["per-path-ignores"])
+    if "cache-dir" in data:
+        options.cache_dir = os.path.join(base, os.path.expanduser(data["cache-dir"]))
     if "rules" in data:
         options.rule_dirs.extend(os.path.join(base, d) for d in data["rules"])
     return options
