@@ -33,6 +33,10 @@ class ScanOptions:
     # file's ("" = the current directory)
     config_dir: str = ""
     root: str = "."  # directory SARIF uris are relative to
+    # the incremental cache (netlint/cache.py): the command line turns it on unless
+    # --no-cache or `cache: false`; None: the user's cache directory
+    cache: bool = False
+    cache_dir: str | None = None
     # Helm charts and kustomizations (netlint/render/)
     render: bool = True  # --no-render: read their files as plain manifests, as before
     helm_values: list[str] = field(default_factory=list)  # --helm-values, in order
