@@ -462,3 +462,19 @@ def test_an_unused_annotation_in_a_template_is_reported_on_the_template(
     # a rule that did not run: its annotation cannot be judged, nothing is reported
     assert scan(["netpol-chart"], select=["pss-host-namespaces", "unused-suppression"]
                 ).findings == []
+
+
+@needs_helm
+def test_the_incremental_cache_never_serves_a_stale_render(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    chart = _copy("netpol-chart", tmp_path)
+    args = ["scan", "netpol-chart", "--format", "json", "--cache-dir", str(tmp_path / "cache"),
+            "--select", "workload-egress-not-isolated"]
+    first = CliRunner().invoke(main, args)
+    assert json.loads(first.output)["findings"] == []
+    values = chart / "values.yaml"
+    values.write_text(values.read_text().replace("enabled: true", "enabled: false"))
+    second = CliRunner().invoke(main, args)
+    assert [i["rule"] for i in json.loads(second.output)["findings"]] == [
+        "workload-egress-not-isolated"]
