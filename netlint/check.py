@@ -128,6 +128,10 @@ class Checker:
             plan.shared.clear()
             if loaded.context_paths:
                 findings = [f for f in findings if f.path not in loaded.context_paths]
+        if loaded.substituted:  # environment and env-file values never reach a report
+            from netlint.redaction import redact
+
+            findings = redact(findings, loaded.substituted)
         return findings
 
     def _check_unclassified(self, loaded: Loaded, stats: ScanStats,

@@ -11,7 +11,10 @@ from typing import IO, Any
 
 import click
 
+from netlint.escaping import escape_text
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 FORMATS = ("text", "sarif", "json", "github")
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -25,11 +28,25 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from netlint.errors import UsageError
+        from netlint.output import OutputError
 
         try:
             return super().invoke(ctx)
-        except UsageError as err:
-            click.echo(f"netlint: error: {err}", err=True)
+        except (UsageError, OutputError) as err:
+            click.echo(f"netlint: error: {escape_text(str(err))}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("netlint: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.Abort):
+            raise
+        except (Exception, RecursionError) as err:  # a crash is never "findings" (exit 1)
+            import traceback
+
+            frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+            where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+            click.echo(f"netlint: internal error: {type(err).__name__}: "
+                       f"{escape_text(str(err))[:500]}{where}; please report this", err=True)
             ctx.exit(EXIT_USAGE)
 
 
@@ -59,6 +76,7 @@ def build_options(
     pss_level: str | None = None, namespace: str | None = None,
     include_suppressed: bool | None = None, compose_ignore_env: bool | None = None,
     envoy_validate: bool | None = None, jobs: int | None = None,
+    compose_allow_outside: bool | None = None,
 ) -> Any:
     """Defaults < config file < command line.  A command-line option left out (None)
     keeps what the config file or the default says."""
@@ -92,6 +110,8 @@ def build_options(
         options.envoy_validate = envoy_validate
     if jobs is not None:
         options.jobs = jobs
+    if compose_allow_outside is not None:
+        options.compose_allow_outside = compose_allow_outside
     return options
 
 
@@ -163,6 +183,9 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
 @click.option("--compose-ignore-env", is_flag=True, default=None,
               help="Compose: interpolate ${VAR} only from .env files, not from the "
               "environment (reproducible CI).")
+@click.option("--compose-allow-outside", is_flag=True, default=None,
+              help="Compose: follow include, extends and env_file references to files "
+              "outside the scanned tree and its repository (never /proc, /dev, /sys).")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no Kubernetes, Compose "
               "or Envoy document was found.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
@@ -179,14 +202,17 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
-         include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
+         include_suppressed: bool | None, compose_ignore_env: bool | None,
+         compose_allow_outside: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
          verbose: bool = False) -> None:
     """Scan files and directories (or - for stdin)."""
     options = build_options(
         paths, config, select, ignore, rules_dirs, fail_on=fail_on, pss_version=pss_version,
         pss_level=pss_level, namespace=namespace, include_suppressed=include_suppressed,
-        compose_ignore_env=compose_ignore_env, envoy_validate=envoy_validate, jobs=jobs)
+        compose_ignore_env=compose_ignore_env, envoy_validate=envoy_validate, jobs=jobs,
+        compose_allow_outside=compose_allow_outside)
+    _cap_jobs(options)
     if options.envoy_validate:
         import shutil
 
@@ -207,30 +233,14 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
 
         result = baseline.apply(result, baseline.load(baseline_file))
 
-    out: IO[str]
-    close = False
     if output:
-        out = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        close = True
+        from netlint.output import atomic_writer
+
+        output = _checked_output(output, True, result, options)
+        with atomic_writer(output) as out:
+            _render(result, out, fmt, options, quiet, statistics, color=False)
     else:
-        out = sys.stdout
-    try:
-        if fmt == "text":
-            from netlint.reporters.text import render_to
-
-            render_to(result, out, color=False if output else None, quiet=quiet,
-                      statistics=statistics)
-        else:
-            from importlib import import_module
-
-            reporter = import_module(f"netlint.reporters.{fmt}")
-            if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
-                reporter.render_to(result, out, include_suppressed=options.include_suppressed)
-            else:
-                out.write(reporter.render(result, include_suppressed=options.include_suppressed))
-    finally:
-        if close:
-            out.close()
+        _render(result, sys.stdout, fmt, options, quiet, statistics, color=None)
     if fmt == "github":
         import os
 
@@ -244,6 +254,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
 
         make_console(sys.stderr).print(summary_text(result))
 
+    if stats.files_lost:
+        click.echo(f"netlint: error: {stats.files_lost} file(s) were not analysed because a "
+                   "worker process died (see the internal-error findings)", err=True)
+        sys.exit(EXIT_USAGE)
     nothing_parsed = stats.documents_total == 0
     if nothing_parsed and not allow_empty and not result.findings:
         click.echo("netlint: error: no Kubernetes, Compose or Envoy document was found; "
@@ -268,10 +282,54 @@ def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tu
     options = build_options(paths, config, select, ignore, rules_dirs,
                             pss_version=pss_version, pss_level=pss_level, namespace=namespace)
     result = _run_scan(paths, context_paths, options, show_progress=True)
-    count = baseline.write(result, output)
+    explicit = click.get_current_context().get_parameter_source("output") not in (
+        click.core.ParameterSource.DEFAULT, None)
+    count = baseline.write(result, _checked_output(output, explicit, result, options))
     click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
                f"use `netlint scan --baseline {output} ...` to report only new ones",
                err=True)
+
+
+def _cap_jobs(options: Any) -> None:
+    """``jobs`` (from the command line or a repository's config) is capped at the number
+    of cores: ``jobs: 100`` started 100 workers, 4.9 GB on 2 cores."""
+    from netlint.parallel import available_cores
+
+    cores = available_cores()
+    if isinstance(options.jobs, int) and options.jobs > cores:
+        click.echo(f"netlint: warning: jobs {options.jobs} capped at the {cores} available "
+                   f"core{'' if cores == 1 else 's'}", err=True)
+        options.jobs = cores
+
+
+def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, statistics: bool,
+            color: bool | None) -> None:
+    if fmt == "text":
+        from netlint.reporters.text import render_to
+
+        render_to(result, out, color=color, quiet=quiet, statistics=statistics)
+        return
+    from importlib import import_module
+
+    reporter = import_module(f"netlint.reporters.{fmt}")
+    if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
+        reporter.render_to(result, out, include_suppressed=options.include_suppressed)
+    else:
+        out.write(reporter.render(result, include_suppressed=options.include_suppressed))
+
+
+def _checked_output(output: str, explicit: bool, result: Any, options: Any) -> str:
+    """The file to write: never an input (a scanned, included or config file), a symlink
+    only when the user named it."""
+    from netlint.output import check_not_input, resolve_output
+
+    target = resolve_output(output, explicit)
+    inputs = {*result.sources, *(f.path for f in result.findings),
+              *(f.path for f in result.suppressed)}
+    if options.config_file:
+        inputs.add(options.config_file)
+    check_not_input(target, inputs)
+    return target
 
 
 def exit_code(result: Any, fail_on: str) -> int:

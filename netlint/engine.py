@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from netlint.check import Checker
 from netlint.discovery import FileEntry, discover
 from netlint.findings import Finding
-from netlint.load import Loaded, ScanStats
+from netlint.load import Loaded, ScanStats, scan_roots
 from netlint.options import ScanOptions
 from netlint.parallel import PARALLEL_MIN_FILES, effective_jobs
 from netlint.places import place
@@ -57,6 +57,7 @@ class Engine:
         project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
+        paths = list(paths)
         entries, walk_problems = discover(paths, self.options.exclude)
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
@@ -69,7 +70,10 @@ class Engine:
             loaded = load_parallel(self.checker, entries, stats, jobs, progress)
         else:
             loaded = self.checker.load_and_check(entries, stats, progress)
+        loaded.scan_roots = scan_roots(paths)
         for path, problem in walk_problems:
+            stats.files += 1  # a path that could not be read is counted, never dropped
+            stats.files_failed += 1
             loaded.findings.append(self.plan.make_finding("unreadable-file", path,
                                                           Span(1, 1, 1, 2), problem))
         context = list(context)

@@ -10,6 +10,7 @@ files, includes, extends) here too, once every file is loaded.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from netlint.severities import FindingMaker
 from netlint.skips import SKIPPABLE_PROBLEMS, skip_unparseable, skip_unread
 from netlint.source import Source, Span
 from netlint.suppressions import Suppression, annotation_suppressions, comment_suppressions
-from netlint.yamlnodes import Document, parse_documents
+from netlint.yamlnodes import Document, kubernetes_booleans, parse_documents
 
 
 @dataclass
@@ -28,6 +29,7 @@ class ScanStats:
     files: int = 0
     files_skipped: int = 0  # parsed, but no Kubernetes, Compose or Envoy document in them
     files_failed: int = 0  # could not be read or parsed at all
+    files_lost: int = 0  # their worker process died: not analysed, the scan exits 2
     documents: Counter[str] = field(default_factory=Counter)
     rules_run: int = 0
     # why each skipped file was skipped (shown by `scan --verbose`); see skips.py
@@ -41,6 +43,7 @@ class ScanStats:
         self.files += other.files
         self.files_skipped += other.files_skipped
         self.files_failed += other.files_failed
+        self.files_lost += other.files_lost
         self.documents.update(other.documents)
         self.skip_reasons.update(other.skip_reasons)
 
@@ -71,6 +74,11 @@ class Loaded:
     # what project-scope templates collected from each document while it was loaded
     # (their ``COLLECT``), by collector name, in scan order
     records: dict[str, list[Any]] = field(default_factory=dict)
+    # Compose variables substituted from the environment or env files: never reported
+    substituted: dict[str, str] = field(default_factory=dict)
+    # real directories that files referenced by Compose may come from (the scanned trees
+    # and their repositories; see discovery.tree_roots); None: the working directory's
+    scan_roots: list[str] | None = None
 
 
 def load_entry(entry: FileEntry, loaded: Loaded, stats: ScanStats, max_file_size: int,
@@ -106,6 +114,8 @@ def load_source(source: Source, loaded: Loaded, stats: ScanStats, make: FindingM
             stats.documents[doc.kind] += 1
             loaded.documents.append(doc)
             if doc.kind == "kubernetes":
+                if doc.yaml11_booleans:  # plain y/Y/n/N: booleans, as go-yaml v2 reads them
+                    kubernetes_booleans(doc.value)
                 loaded.suppressions.extend(_annotation_suppressions(doc))
         elif keep_unclassified:
             loaded.unclassified.append(doc)
@@ -141,17 +151,33 @@ def assemble_compose(loaded: Loaded, options: ScanOptions, make: FindingMaker) -
         return
     from netlint.loaders.compose import assemble_projects
 
+    roots = None
+    if not options.compose_allow_outside:
+        roots = loaded.scan_roots if loaded.scan_roots is not None else scan_roots(["."])
     done = assemble_projects(loaded.documents, options.compose_ignore_env,
-                             options.max_file_size)
+                             options.max_file_size, roots)
     loaded.documents = done.documents
     known = {s.path for s in loaded.sources}
     added = [s for s in done.sources if s.path not in known]
     loaded.sources.extend(added)
     for source in added:  # files that Compose includes or extends
         loaded.suppressions.extend(comment_suppressions(source))
+    loaded.substituted.update(done.substituted)
     for path, message in done.errors:
         loaded.findings.append(make("internal-error", path, Span(1, 1, 1, 1),
                                     message + "; please report this"))
+
+
+def scan_roots(paths: Iterable[str]) -> list[str]:
+    """The scanned trees and their repositories (stdin: the working directory's)."""
+    from netlint.discovery import tree_roots
+
+    roots: list[str] = []
+    for p in paths:
+        for root in tree_roots("." if p == "-" else p):
+            if root not in roots:
+                roots.append(root)
+    return roots
 
 
 def _annotation_suppressions(doc: Document) -> list[Suppression]:

@@ -28,6 +28,7 @@ class RulePlan:
         self.options = options
         self.all_rules = dict(all_rules)
         self.rules = select_rules(self.all_rules, options.select, options.ignore)
+        self._check_params()
         self.shared: dict[str, Any] = {}  # per-scan cache shared by rules (RuleContext)
         self.make_finding = FindingMaker(self.all_rules, options.severity_overrides)
         self.unclassified_rules = [
@@ -35,6 +36,21 @@ class RulePlan:
             if r.target == "any" and r.template != "builtin"
             and getattr(r.module, "READS_UNCLASSIFIED", False)
         ]
+
+    def _check_params(self) -> None:
+        """The config's ``params:`` must name known rules and suit their templates: one
+        configuration error before scanning, not an internal error on every file."""
+        from netlint.errors import UsageError
+        from netlint.registry import params_problem
+
+        where = self.options.config_file or "config"
+        for rule_id, override in self.options.rule_params.items():
+            rule = self.all_rules.get(rule_id)
+            if rule is None:
+                raise UsageError(f"{where}: key 'params.{rule_id}': unknown rule '{rule_id}'")
+            problem = params_problem(rule, {**rule.params, **override})
+            if problem:
+                raise UsageError(f"{where}: key 'params.{rule_id}': {problem}")
 
     def scope(self, rule: Rule) -> str:
         """A template's scope: ``SCOPE``, or what its ``scope(options)`` says when it has

@@ -30,6 +30,7 @@ import os
 import re
 
 from netlint.discovery import COMPOSE_FILE_NAME
+from netlint.escaping import escape_text
 
 SKIPPABLE_PROBLEMS = frozenset({"parse-error", "file-too-large"})
 SNIFF_LIMIT = 256 * 1024 * 1024  # bytes read to look for markers in an over-size file
@@ -145,12 +146,7 @@ def skip_unread(path: str, rule: str, message: str) -> str | None:
     return f"{message}; not recognisably a Kubernetes, Compose or Envoy file"
 
 
-def _printable(text: str) -> str:
-    """Control characters (a file name may hold any) shown escaped, never sent raw."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def skipped_lines(reasons: dict[str, str]) -> list[str]:
     """``scan --verbose``: one line per skipped file, in path order."""
-    return [f"netlint: skipped {_printable(path)}: {_printable(reason)}"
+    return [f"netlint: skipped {escape_text(path)}: {escape_text(reason)}"
             for path, reason in sorted(reasons.items())]

@@ -55,7 +55,7 @@ MODULE_STEPS = {
     "netlint.config": "cli",
     "netlint.docs": "cli",
     "netlint.scaffold": "cli",
-    "netlint.github_action": "cli",
+    "netlint.github_action": "cli",  # the Action's steps around the scan
 }
 
 
