@@ -9,9 +9,10 @@ Failing a commit on them blocks work without finding a risk, so:
   (``file-too-large``) is **skipped** (counted in the summary, listed with ``--verbose``)
   when it is not recognisably a manifest; otherwise the finding stands and fails the run.
 * **Recognisably a manifest** means: by name, a Compose file name (``compose.yaml``,
-  ``docker-compose.override.yml``, ...); by content, the words ``apiVersion`` and ``kind``
-  (a Kubernetes object, in any case and with YAML/JSON escapes decoded), a ``services:``
-  key (Compose), or ``static_resources``, ``dynamic_resources`` or an Envoy type URL.  The
+  ``docker-compose.override.yml``, ...); by content, the word ``apiVersion`` or a ``kind:``
+  naming an object kind (``kind: Deployment``; not ``"kind": "build"``), in any case and
+  with YAML/JSON escapes decoded (Kubernetes), a ``services:`` key (Compose), or
+  ``static_resources``, ``dynamic_resources`` or an Envoy type URL.  The
   test is on the raw text, so it holds for a file that does not parse, and padding cannot
   hide a marker: an over-size file is read to the end (up to ``SNIFF_LIMIT``; a larger
   one always fails).
@@ -39,7 +40,8 @@ _OVERLAP = 64  # longer than any marker, so a marker split across chunks is stil
 
 _ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 _KUBERNETES_API = re.compile(r"apiversion", re.IGNORECASE)
-_KUBERNETES_KIND = re.compile(r"\bkind\b", re.IGNORECASE)
+# `kind:` naming an object kind (capitalised: Deployment, Pod), not `"kind": "build"`
+_KUBERNETES_KIND = re.compile(r"""(?i:\bkind)["']?\s*:\s*["']?[A-Z]""")
 _OTHER_MARKERS = re.compile(
     r"""["']?\bservices["']?\s*:"""  # Compose
     r"|static_resources|dynamic_resources|type\.googleapis\.com/envoy\.",  # Envoy
@@ -60,17 +62,13 @@ class _Markers:
     """Markers seen so far in a text read piece by piece."""
 
     def __init__(self) -> None:
-        self.api = self.kind = self.other = False
+        self.found = False
 
     def feed(self, text: str) -> None:
         text = _unescape(text)
-        self.api = self.api or bool(_KUBERNETES_API.search(text))
-        self.kind = self.kind or bool(_KUBERNETES_KIND.search(text))
-        self.other = self.other or bool(_OTHER_MARKERS.search(text))
-
-    @property
-    def found(self) -> bool:
-        return (self.api and self.kind) or self.other
+        self.found = self.found or any(
+            marker.search(text) for marker in (_KUBERNETES_API, _KUBERNETES_KIND,
+                                               _OTHER_MARKERS))
 
 
 def named_like_a_manifest(path: str) -> bool:

@@ -115,6 +115,8 @@ def test_markers_on_raw_text() -> None:
     assert looks_like_a_manifest("x.yaml", '? "\\x61piversion"\n: v1\nKIND: Pod\n')
     assert looks_like_a_manifest("compose.yaml", "garbage {")
     assert looks_like_a_manifest("x.yaml", "services:\n  web: [\n")
+    assert looks_like_a_manifest("x.yaml", "kind: Deployment\nmetadata: {name: x\n")
+    assert looks_like_a_manifest("x.yaml", "apiVersion: v1\n[")
     assert not looks_like_a_manifest("tsconfig.json", JSONC)
     assert not looks_like_a_manifest("x.json", '{"kind": "build", // a tasks.json\n}')
     assert not looks_like_a_manifest("package-lock.json", '{"node_modules/kind-of": {}}')
@@ -156,3 +158,18 @@ def test_rendering_off_keeps_the_helm_rule(tmp_path: Path) -> None:
                     "chart/templates/deployment.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Helm chart template" in proc.stderr
+
+
+def test_skip_reasons_survive_the_incremental_cache(tmp_path: Path) -> None:
+    from netlint.engine import Engine
+    from netlint.options import ScanOptions
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "tsconfig.json").write_text(JSONC)
+    (tree / "notes.yaml").write_text("just: data\n")
+    options = {"jobs": 1, "cache": True, "cache_dir": str(tmp_path / "cache")}
+    first = Engine(ScanOptions(**options)).scan([str(tree)])  # type: ignore[arg-type]
+    second = Engine(ScanOptions(**options)).scan([str(tree)])  # type: ignore[arg-type]
+    assert first.stats.skip_reasons == second.stats.skip_reasons
+    assert len(second.stats.skip_reasons) == 2 and second.stats.files_skipped == 2
