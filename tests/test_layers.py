@@ -41,6 +41,7 @@ MODULE_STEPS = {
     "netlint.loaders": "load",
     "netlint.suppressions": "load",
     "netlint.load": "load",
+    "netlint.skips": "load",
     "netlint.cache": "load",
     # the rules: registry, templates and the models they share (the Envoy index is one)
     "netlint.registry": "rules",
