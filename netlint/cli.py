@@ -369,7 +369,7 @@ def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, stat
         render_to(result, out, color=color, quiet=quiet, statistics=statistics,
                   include_suppressed=options.include_suppressed)
         return
-    if statistics:  # --format json (other formats were refused before the scan)
+    if statistics:
         from netlint.reporters.json import render_statistics
 
         out.write(render_statistics(result))

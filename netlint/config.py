@@ -113,12 +113,7 @@ def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
     is one its rule declares, with a valid value.  Runs once the rules are loaded (they
     may come from the config's own ``rules:`` directories); errors name the file and line
     and suggest the closest name."""
-    from netlint.registry import (
-        did_you_mean,
-        located_params_problem,
-        params_problem,
-        unknown_selector,
-    )
+    from netlint.registry import did_you_mean, params_problem, unknown_selector
 
     data, doc = _read(path)
     problems: list[tuple[tuple[Any, ...], str]] = []
@@ -146,15 +141,10 @@ def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
                 problems.append((("params", rid, next(iter(override))),
                                  f"rule '{rid}' takes no parameters"))
             continue
-        merged = {**rule.params, **override}
-        found = located_params_problem(rule.module, merged)
+        found = params_problem(rule.module, {**rule.params, **override})
         if found is not None:
             where, message = found
             problems.append((("params", rid, *where), message))
-            continue
-        problem = params_problem(rule, merged)  # what has no single key (a bad regex)
-        if problem:
-            problems.append((("params", rid), problem))
     if problems:
         keys, message = problems[0]
         raise UsageError(f"{_where(path, doc, keys)}: key '{'.'.join(map(str, keys))}': "
