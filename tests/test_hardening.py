@@ -699,7 +699,7 @@ def _user_rule(tmp_path: Path, template: str) -> None:
         "docs:\n  what: A rule that tests which templates a user rule may use.\n"
         "  why: A rule that never runs would pass every file without a word.\n"
         "  example: 'kind: Pod'\n  use_instead: 'kind: Pod'\n  references: []\n"
-        "  no-references-reason: a test rule, documented here\n")
+        "  no-references-reason: a test rule with no documentation page\n")
 
 
 @pytest.mark.parametrize("template", ["base", "builtin", "_netpol"])
