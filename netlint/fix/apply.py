@@ -106,7 +106,14 @@ def fix_text(path: str, text: str, work: list[tuple[Finding, FixSpec]], is_json:
         return result  # already as the fixes want it (idempotent)
     style = Style(body, is_json)
     reasons = []
-    candidates = ("ruamel", "splice") if prefer == "ruamel" and not is_json else ("splice",)
+    # ruamel.yaml re-emits a line it edits in its own spacing (a flow collection, a
+    # replaced scalar): edits inside lines go to the splice first; block edits to ruamel
+    inline = _inline_edit(body, docs, effective)
+    candidates: tuple[str, ...] = ("splice",)
+    if not is_json and prefer == "ruamel":
+        candidates = ("splice", "ruamel") if inline else ("ruamel", "splice")
+    elif not is_json and prefer == "ruamel-only":
+        candidates = ("ruamel",)
     for method in candidates:
         try:
             fixed = (_with_ruamel(body, docs, effective, style) if method == "ruamel"
@@ -167,7 +174,26 @@ def _with_ruamel(body: str, docs: list[Document], ops: list[Op], style: Style) -
     for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
         if tag in ("replace", "delete") and not set(range(i1, i2)) <= touched:
             raise _Unfaithful(f"ruamel.yaml would rewrite line {i1 + 1}, which no fix touches")
+        if tag == "insert" and i1 > 0 and before[i1 - 1].lstrip().startswith(("#", "\n")):
+            # ruamel attaches a comment (or blank line) to the value above it: new keys
+            # would land between a comment and what it describes
+            raise _Unfaithful(f"ruamel.yaml would insert after the comment or blank line "
+                              f"{i1}")
     return out.replace("\n", "\r\n") if crlf else out
+
+
+def _inline_edit(text: str, docs: list[Document], ops: list[Op]) -> bool:
+    """Whether an operation edits inside a line (a scalar, a flow collection, a null)."""
+    t = _Text(text)
+    for op in ops:
+        if op.kind == "remove":
+            continue
+        chain, found = _walk(docs[op.doc], op.path)
+        loc = chain[-1]
+        if (found == len(op.path) and op.kind == "set") or _is_flow(t, loc) \
+                or loc.value is None:
+            return True
+    return False
 
 
 def _touched_lines(text: str, docs: list[Document], ops: list[Op]) -> set[int]:

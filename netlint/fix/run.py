@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netlint.findings import Finding, Severity
@@ -60,8 +60,19 @@ def plan_work(findings: Iterable[Finding], rules: dict[str, Any], unsafe: bool
             skipped.append(Unfixable(f, "unsafe fix (may change behaviour): use "
                                         "--unsafe-fixes to apply it"))
             continue
+        if spec.kind == "add-except" and spec.value is None:
+            spec = replace(spec, value=endpoint_networks(rule.params.get("endpoints") or ()))
         work.setdefault(f.path, []).append((f, spec))
     return work, skipped
+
+
+def endpoint_networks(endpoints: Iterable[str]) -> list[str]:
+    """``ip:port`` endpoints (the metadata rule's params) as host networks."""
+    out = []
+    for text in endpoints:
+        host = str(text).rsplit(":", 1)[0].strip("[]")
+        out.append(host + ("/128" if ":" in host else "/32"))
+    return out
 
 
 def fix_files(work: dict[str, list[tuple[Finding, FixSpec]]], roots: list[str],
@@ -126,3 +137,18 @@ def failure_findings(run: FixRun) -> list[Finding]:
                            f"fixes not written: {f.error}", Severity.WARNING,
                            context="fix-failed"))
     return out
+
+
+def fix_paths(paths: list[str], options: Any, unsafe: bool = False, write: bool = True,
+              prefer: str = "ruamel") -> FixRun:
+    """Scan ``paths`` with ``options`` and fix what the rules found (the API the CLI,
+    tests and the benchmark share); ``run.result`` is the rescan after writing."""
+    from netlint.engine import Engine
+
+    before = Engine(options).scan(paths)
+    work, skipped = plan_work(before.findings, before.rules, unsafe)
+    run = fix_files(work, paths, before.sources, write=write, prefer=prefer)
+    run.skipped.extend(skipped)
+    run.before = before
+    run.result = Engine(options).scan(paths) if run.written else before
+    return run

@@ -397,6 +397,13 @@ def _remove(t: _Text, doc: Document, chain: list[_Located], last: Any, style: St
         begin = t.offset(line0, 0)
         if not others:
             empty = "{}" if isinstance(parent.value, YMap) else "[]"
+            kp = parent.key_pos
+            if kp is not None:
+                # "key:\n  - item" becomes "key: []" when nothing after the colon
+                colon = t.offset(kp[3], kp[4])
+                rest = t.text[colon:t.after_line(kp[3])]
+                if rest.strip() == ":" and kp[3] < line0:
+                    return (t.text[:colon] + ": " + empty + style.newline + t.text[at_end:])
             return t.text[:begin] + lead + empty + style.newline + t.text[at_end:]
         return t.text[:begin] + t.text[at_end:]
     # the first key of a list item ("- key: value"): the next key moves up after the dash
