@@ -61,7 +61,8 @@ def plan_work(findings: Iterable[Finding], rules: dict[str, Any], unsafe: bool
                                         "--unsafe-fixes to apply it"))
             continue
         if spec.kind == "add-except" and spec.value is None:
-            spec = replace(spec, value=endpoint_networks(rule.params.get("endpoints") or ()))
+            params = getattr(rule, "params", None) or {}
+            spec = replace(spec, value=endpoint_networks(params.get("endpoints") or ()))
         work.setdefault(f.path, []).append((f, spec))
     return work, skipped
 
