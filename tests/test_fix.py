@@ -196,3 +196,42 @@ def test_add_default_deny_writes_a_policy_that_clears_the_rule(tmp_path: Path) -
     assert res.exit_code == 0, res.output
     res = runner.invoke(main, [*args, "--diff"])
     assert res.exit_code == 0
+
+
+def _apply_replacement(text: str, region: dict[str, int], inserted: str) -> str:
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    begin = starts[region["startLine"] - 1] + region["startColumn"] - 1
+    end = starts[region["endLine"] - 1] + region["endColumn"] - 1
+    return text[:begin] + inserted + text[end:]
+
+
+def test_sarif_and_json_results_carry_the_fix(tmp_path: Path) -> None:
+    import jsonschema
+
+    target = tmp_path / "compose.yaml"
+    target.write_text(COMPOSE)
+    args = ["scan", str(tmp_path), "--select", "compose-missing-cap-drop-all"]
+    sarif = json.loads(CliRunner().invoke(main, [*args, "--format", "sarif"]).stdout)
+    schema_file = Path(__file__).parent.parent / "../shared/schemas/sarif-schema-2.1.0.json"
+    if schema_file.exists():
+        jsonschema.validate(sarif, json.loads(schema_file.read_text()))
+    (result,) = sarif["runs"][0]["results"]
+    (change,) = result["fixes"][0]["artifactChanges"]
+    (replacement,) = change["replacements"]
+    by_sarif = _apply_replacement(COMPOSE, replacement["deletedRegion"],
+                                  replacement["insertedContent"]["text"])
+    report = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    schema = json.loads((Path(__file__).parent.parent / "schemas/report.schema.json")
+                        .read_text())
+    jsonschema.validate(report, schema)
+    fix = report["findings"][0]["fix"]
+    assert fix["safety"] == "safe"
+    (r,) = fix["replacements"]
+    region = {"startLine": r["line"], "startColumn": r["column"], "endLine": r["end_line"],
+              "endColumn": r["end_column"]}
+    assert _apply_replacement(COMPOSE, region, r["text"]) == by_sarif
+    _run(tmp_path, "compose-missing-cap-drop-all")
+    assert target.read_text() == by_sarif  # the same edit `netlint fix` makes

@@ -75,6 +75,9 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
 
     results = []
     notifications = []
+    from netlint.fix.report import finding_fixes
+
+    fixes = finding_fixes(result)
     findings = list(result.findings)
     if include_suppressed:
         findings += result.suppressed
@@ -98,6 +101,8 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
             "locations": [location],
             "partialFingerprints": fingerprints,
         }
+        if f in fixes:
+            entry["fixes"] = [fixes[f].as_sarif(uri)]
         if f.suppressed:
             entry["suppressions"] = [
                 {"kind": "inSource", "justification": f.suppression_reason or "suppressed"}
