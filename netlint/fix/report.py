@@ -10,7 +10,7 @@ from typing import Any
 from netlint.findings import Finding
 from netlint.fix.apply import _with_splice, order_ops, plan_file, verify
 from netlint.fix.intended import apply_ops
-from netlint.fix.spec import FixSpec
+from netlint.fix.spec import FixSpec, rule_fix
 from netlint.fix.splice import SpliceError, Style
 
 # a report never spends more than this re-parsing one file for its fixes (bytes x fixes)
@@ -61,18 +61,9 @@ def finding_fixes(result: Any) -> dict[Finding, FindingFix]:
     """The fix of each reported finding that has one (the edit it makes alone)."""
     by_file: dict[str, list[tuple[Finding, FixSpec]]] = {}
     for f in result.findings:
-        spec = getattr(result.rules.get(f.rule_id), "fix", None)
-        if spec is not None and spec.kind != "add-except" or (
-                spec is not None and spec.value is not None):
+        spec = rule_fix(result.rules.get(f.rule_id))
+        if spec is not None:
             by_file.setdefault(f.path, []).append((f, spec))
-        elif spec is not None:
-            from dataclasses import replace
-
-            from netlint.fix.run import endpoint_networks
-
-            params = getattr(result.rules.get(f.rule_id), "params", None) or {}
-            by_file.setdefault(f.path, []).append(
-                (f, replace(spec, value=endpoint_networks(params.get("endpoints") or ()))))
     out: dict[Finding, FindingFix] = {}
     for path, work in by_file.items():
         source = result.sources.get(path)

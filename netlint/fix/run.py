@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from netlint.findings import Finding, Severity
 from netlint.fix.apply import FileFix, fix_text, inside, write_atomically
 from netlint.fix.plan import Unfixable
-from netlint.fix.spec import FixSpec
+from netlint.fix.spec import FixSpec, rule_fix
 from netlint.source import Span
 
 
@@ -52,28 +52,15 @@ def plan_work(findings: Iterable[Finding], rules: dict[str, Any], unsafe: bool
     work: dict[str, list[tuple[Finding, FixSpec]]] = {}
     skipped: list[Unfixable] = []
     for f in findings:
-        rule = rules.get(f.rule_id)
-        spec: FixSpec | None = getattr(rule, "fix", None)
+        spec = rule_fix(rules.get(f.rule_id))
         if spec is None or f.suppressed:
             continue
         if not spec.safe and not unsafe:
             skipped.append(Unfixable(f, "unsafe fix (may change behaviour): use "
                                         "--unsafe-fixes to apply it"))
             continue
-        if spec.kind == "add-except" and spec.value is None:
-            params = getattr(rule, "params", None) or {}
-            spec = replace(spec, value=endpoint_networks(params.get("endpoints") or ()))
         work.setdefault(f.path, []).append((f, spec))
     return work, skipped
-
-
-def endpoint_networks(endpoints: Iterable[str]) -> list[str]:
-    """``ip:port`` endpoints (the metadata rule's params) as host networks."""
-    out = []
-    for text in endpoints:
-        host = str(text).rsplit(":", 1)[0].strip("[]")
-        out.append(host + ("/128" if ":" in host else "/32"))
-    return out
 
 
 def fix_files(work: dict[str, list[tuple[Finding, FixSpec]]], roots: list[str],

@@ -20,7 +20,7 @@ path ``securityContext.allowPrivilegeEscalation``, is about the container).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 KINDS = ("set", "ensure-item", "remove", "add-except")
@@ -63,3 +63,22 @@ def _path(value: Any) -> tuple[str | int, ...]:
     if isinstance(value, str):
         return tuple(value.split(".")) if value else ()
     return tuple(value)
+
+
+def rule_fix(rule: Any) -> FixSpec | None:
+    """A rule's fix, with what it takes from the rule's params: ``add-except`` without a
+    ``value`` excludes the rule's ``endpoints`` (``ip:port``) as host networks."""
+    spec: FixSpec | None = getattr(rule, "fix", None)
+    if spec is not None and spec.kind == "add-except" and spec.value is None:
+        params = getattr(rule, "params", None) or {}
+        spec = replace(spec, value=endpoint_networks(params.get("endpoints") or ()))
+    return spec
+
+
+def endpoint_networks(endpoints: Any) -> list[str]:
+    """``ip:port`` endpoints as host networks (``/32``, ``/128``)."""
+    out = []
+    for text in endpoints:
+        host = str(text).rsplit(":", 1)[0].strip("[]")
+        out.append(host + ("/128" if ":" in host else "/32"))
+    return out
