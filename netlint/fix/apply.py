@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netlint.findings import Finding
@@ -110,7 +111,7 @@ def fix_text(path: str, text: str, work: list[tuple[Finding, FixSpec]], is_json:
     # replaced scalar): edits inside lines go to the splice first; block edits to ruamel
     inline = _inline_edit(body, docs, effective)
     candidates: tuple[str, ...] = ("splice",)
-    if not is_json and prefer == "ruamel":
+    if not is_json and prefer == "ruamel" and not reformatted_by_ruamel(body, style):
         candidates = ("splice", "ruamel") if inline else ("ruamel", "splice")
     elif not is_json and prefer == "ruamel-only":
         candidates = ("ruamel",)
@@ -134,6 +135,20 @@ def fix_text(path: str, text: str, work: list[tuple[Finding, FixSpec]], is_json:
                      f"structure ({result.error})") for f in result.fixed)
     result.fixed = []
     return result
+
+
+_TRAILING_SPACE = re.compile(r"[ \t]+\r?$", re.MULTILINE)
+
+
+def reformatted_by_ruamel(text: str, style: Style) -> str:
+    """What ruamel.yaml is known to rewrite in ``text`` (then only the splice is tried,
+    saving a round trip whose output would be refused): it drops trailing whitespace
+    and writes every block sequence with one indentation."""
+    if _TRAILING_SPACE.search(text):
+        return "trailing whitespace"
+    if style.mixed_sequences:
+        return "both flush and indented block sequences"
+    return ""
 
 
 def verify(path: str, text: str, intended: list[Any]) -> str:
@@ -160,26 +175,67 @@ class _Unfaithful(Exception):
 
 
 def _with_ruamel(body: str, docs: list[Document], ops: list[Op], style: Style) -> str:
+    """Round-trip only the documents that change: each one's lines go through ruamel.yaml
+    alone (a 50-document manifest with one fix loads one document)."""
     from netlint.fix.roundtrip import RoundTripError, apply_all
 
     crlf = style.newline == "\r\n"
     lf = body.replace("\r\n", "\n") if crlf else body
-    try:
-        out = apply_all(lf, ops, style.step, style.seq_offset)
-    except RoundTripError as err:
-        raise _Unfaithful(str(err)) from err
+    lines = lf.splitlines(keepends=True)
     touched = _touched_lines(lf, docs, ops)
-    before, after = lf.splitlines(keepends=True), out.splitlines(keepends=True)
+    by_doc: dict[int, list[Op]] = {}
+    for op in ops:
+        by_doc.setdefault(op.doc, []).append(op)
+    regions = _document_regions(lines, docs)
+    if regions is None:  # documents share lines: the whole stream at once
+        parts: list[tuple[int, int, list[Op]]] = [(0, len(lines), ops)]
+    else:
+        parts = [(*regions[d], [replace(op, doc=0) for op in by_doc[d]])
+                 for d in sorted(by_doc, reverse=True)]
+    out = list(lines)
+    for begin, end, part_ops in parts:
+        try:
+            text = apply_all("".join(lines[begin:end]), part_ops, style.step, style.seq_offset)
+        except RoundTripError as err:
+            raise _Unfaithful(str(err)) from err
+        new = text.splitlines(keepends=True)
+        _check_faithful(lines[begin:end], new, {t - begin for t in touched}, begin)
+        out[begin:end] = new
+    result = "".join(out)
+    return result.replace("\n", "\r\n") if crlf else result
+
+
+def _document_regions(lines: list[str], docs: list[Document]) -> dict[int, tuple[int, int]] | None:
+    """Lines of each document, from its root to the next ``---`` (None when a root shares
+    its line with a separator or the separators cannot be found)."""
+    regions = {}
+    for i, doc in enumerate(docs):
+        if doc.start[1] != 0:
+            return None
+        begin = doc.start[0]
+        if i + 1 == len(docs):
+            regions[doc.index] = (begin, len(lines))
+            break
+        nxt = docs[i + 1].start[0]
+        sep = next((k for k in range(min(nxt, len(lines) - 1), begin, -1)
+                    if lines[k].startswith("---")), None)
+        if sep is None or sep == nxt:
+            return None
+        regions[doc.index] = (begin, sep)
+    return regions
+
+
+def _check_faithful(before: list[str], after: list[str], touched: set[int], first: int) -> None:
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, _j1, _j2 in matcher.get_opcodes():
         if tag in ("replace", "delete") and not set(range(i1, i2)) <= touched:
-            raise _Unfaithful(f"ruamel.yaml would rewrite line {i1 + 1}, which no fix touches")
+            raise _Unfaithful(f"ruamel.yaml would rewrite line {first + i1 + 1}, which no "
+                              "fix touches")
         if tag == "insert" and i1 > 0 and before[i1 - 1].lstrip().startswith(("#", "\n")):
             # ruamel attaches a comment (or blank line) to the value above it: new keys
             # would land between a comment and what it describes
-            raise _Unfaithful(f"ruamel.yaml would insert after the comment or blank line "
-                              f"{i1}")
-    return out.replace("\n", "\r\n") if crlf else out
+            raise _Unfaithful("ruamel.yaml would insert after the comment or blank line "
+                              f"{first + i1}")
 
 
 def _inline_edit(text: str, docs: list[Document], ops: list[Op]) -> bool:

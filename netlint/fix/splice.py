@@ -34,7 +34,7 @@ class Style:
         self.is_json = is_json
         self.newline = "\r\n" if "\r\n" in text else "\n"
         self.step = _indent_step(text)
-        self.seq_offset = _sequence_offset(text, self.step)
+        self.seq_offset, self.mixed_sequences = _sequence_offset(text, self.step)
 
 
 def _indent_step(text: str) -> int:
@@ -55,8 +55,9 @@ _KEY_LINE = re.compile(r"^( *)[^\s#-][^#]*:\s*(#.*)?$")
 _DASH_LINE = re.compile(r"^( *)- ")
 
 
-def _sequence_offset(text: str, step: int) -> int:
-    """How far a block sequence's dashes sit right of its key: 0 (flush) or the step."""
+def _sequence_offset(text: str, step: int) -> tuple[int, bool]:
+    """How far a block sequence's dashes sit right of its key: 0 (flush) or the step;
+    and whether the file uses both."""
     lines = text.splitlines()
     votes = {0: 0, step: 0}
     for above, line in itertools.pairwise(lines):
@@ -65,7 +66,8 @@ def _sequence_offset(text: str, step: int) -> int:
             offset = len(dash.group(1)) - len(key.group(1))
             if offset in votes:
                 votes[offset] += 1
-    return step if votes[step] >= votes[0] else 0
+    offset = step if votes[step] >= votes[0] else 0
+    return offset, bool(votes[0] and votes[step] and step)
 
 
 # --- rendering -------------------------------------------------------------------------
