@@ -41,12 +41,12 @@ class FindingFix:
                                   "end_line": r.end_line, "end_column": r.end_column,
                                   "text": r.text}]}
 
-    def as_sarif(self, uri: str) -> dict[str, Any]:
+    def as_sarif(self, artifact: dict[str, Any]) -> dict[str, Any]:
         r = self.replacement
         return {
             "description": {"text": f"{self.description} ({self.safety} fix)"},
             "artifactChanges": [{
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": artifact,
                 "replacements": [{
                     "deletedRegion": {"startLine": r.start_line,
                                       "startColumn": r.start_column,

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from netlint import __version__
-from netlint.engine import ScanResult
 from netlint.fingerprints import stable_fingerprint
 from netlint.reporters.common import relative_uri, repository_root
+from netlint.resolve import ScanResult
 
 
 def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:
@@ -80,6 +80,17 @@ def _document(result: ScanResult, counts: dict[str, int], items: list[dict[str, 
         "summary": summary,
         "findings": items,
     }
+
+
+def render_statistics(result: ScanResult) -> str:
+    """``--statistics --format json``: the summary and findings per rule and severity
+    (``statistics``) instead of the findings."""
+    from netlint.reporters.text import rule_statistics
+
+    document = _document(result, _counts(result), [])
+    del document["findings"]
+    document["statistics"] = rule_statistics(result)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def render(result: ScanResult, include_suppressed: bool = False) -> str:
