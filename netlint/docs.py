@@ -146,6 +146,9 @@ def rules_listing(rules: Iterable[Rule], width: int | None = None) -> str:
         for r in group:
             head = f"  {r.id:<{id_width}}  {r.severity.value:<7}  "
             tags = terminal_safe(", ".join(r.tags))
+            fix = getattr(r, "fix", None)
+            if fix is not None:  # `netlint fix` (unsafe ones with --unsafe-fixes)
+                tags += f"  [fix: {fix.safety}]"
             if width and len(head) + len(tags) > width:
                 lines = textwrap.wrap(tags, max(20, width - len(head)),
                                       break_on_hyphens=False, break_long_words=False)
@@ -154,8 +157,5 @@ def rules_listing(rules: Iterable[Rule], width: int | None = None) -> str:
             else:
                 out.append(head + tags)
             marker = "  [always runs]" if r.always_on else ""
-            fix = getattr(r, "fix", None)
-            if fix is not None:  # `netlint fix` (unsafe ones with --unsafe-fixes)
-                marker += f"  [fix: {fix.safety}]"
             out.append(f"    {terminal_safe(r.title)}{marker}")
     return "\n".join(out) + "\n"
