@@ -235,3 +235,30 @@ def test_sarif_and_json_results_carry_the_fix(tmp_path: Path) -> None:
     assert _apply_replacement(COMPOSE, region, r["text"]) == by_sarif
     _run(tmp_path, "compose-missing-cap-drop-all")
     assert target.read_text() == by_sarif  # the same edit `netlint fix` makes
+
+
+def test_readme_fixing_table_lists_every_fixable_rule_with_its_safety() -> None:
+    from netlint.registry import load_rules
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Fixing"):readme.index("## Rules\n")]
+    rows = [line for line in section.splitlines() if line.startswith("| safe")
+            or line.startswith("| unsafe")]
+    for rule in load_rules().values():
+        if rule.fix is not None:
+            row = next((r for r in rows if f"`{rule.id}`" in r), None)
+            assert row is not None, f"{rule.id} missing from the README's Fixing table"
+            assert row.startswith(f"| {rule.fix.safety} |"), rule.id
+
+
+def test_ruamel_round_trips_only_the_document_that_changes(tmp_path: Path) -> None:
+    # the first document has spacing ruamel.yaml would rewrite; only the second changes
+    odd = "apiVersion: v1\nkind: ConfigMap\nmetadata:   {name: c}\ndata:\n  k:     v\n"
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+           "    - name: a\n      image: x:1\n")
+    (tmp_path / "all.yaml").write_text(odd + "---\n# the pod\n" + pod)
+    run = _run(tmp_path, "pss-allow-privilege-escalation")
+    assert [f.method for f in run.changed] == ["ruamel"]
+    assert (tmp_path / "all.yaml").read_text() == (
+        odd + "---\n# the pod\n" + pod
+        + "      securityContext:\n        allowPrivilegeEscalation: false\n")
