@@ -169,16 +169,19 @@ def _walk(root: str, exclude: PathPatterns, problems: list[tuple[str, str]]
 
     # followlinks=False: a symlink loop cannot make the walk endless
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
+        # the directory relative to the config's, once per directory (None: outside it)
+        rel_dir = exclude.relative(dirpath) if exclude else None
+        prefix = rel_dir + "/" if rel_dir else ""
         dirnames[:] = sorted(
             d
             for d in dirnames
             if d not in SKIPPED_DIRS
-            and not (exclude and exclude.matches(os.path.join(dirpath, d), is_dir=True))
+            and not (rel_dir is not None and exclude.matches_relative(prefix + d, is_dir=True))
         )
         for name in sorted(filenames):
             if not name.endswith(SCANNED_SUFFIXES) or name in OWN_FILES:
                 continue
-            if exclude and exclude.matches(os.path.join(dirpath, name)):
+            if rel_dir is not None and exclude.matches_relative(prefix + name):
                 continue
             path = os.path.join(dirpath, name)
             if os.path.islink(path) and not inside(os.path.realpath(path), roots):

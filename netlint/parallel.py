@@ -38,7 +38,7 @@ def _init_worker(options: ScanOptions, rules: Mapping[str, Rule], build_entries:
     _CHECKER = Checker(RulePlan(options, rules), build_entries=build_entries)
 
 
-def _scan_chunk(entries: Sequence[FileEntry]) -> list[FileResult]:
+def _check_chunk(entries: Sequence[FileEntry]) -> list[FileResult]:
     checker = _CHECKER
     assert checker is not None, "worker not initialised"
     # keeps only the documents project rules read
@@ -64,7 +64,7 @@ def _run_chunks(checker: Checker, chunks: list[Sequence[FileEntry]], jobs: int
                              initializer=_init_worker,
                              initargs=(checker.options, checker.plan.all_rules,
                                        checker.build_entries)) as pool:
-        futures = [pool.submit(_scan_chunk, chunk) for chunk in chunks]
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
         for future in futures:
             try:
                 yield future.result()

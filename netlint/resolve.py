@@ -30,6 +30,8 @@ class ScanResult:
     # entries that matched nothing
     baselined: int | None = None
     baseline_stale: int | None = None
+    # said once per run, outside the findings (e.g. a renderer that is not installed)
+    notices: list[str] = field(default_factory=list)
 
 
 def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan
@@ -82,13 +84,15 @@ def apply_path_ignores(findings: list[Finding], ignores: Mapping[str, list[str]]
     from netlint.pathmatch import PathPatterns
 
     matchers = [(PathPatterns([glob], config_dir), ids) for glob, ids in ignores.items()]
+    by_path: dict[str, list[list[str]]] = {}  # many findings share a file: match it once
     out = []
     for f in findings:
-        if any(
-            (f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids))
-            and matcher.matches(f.path)
-            for matcher, ids in matchers
-        ):
+        names = by_path.get(f.path)
+        if names is None:
+            names = by_path[f.path] = [ids for matcher, ids in matchers
+                                       if matcher.matches(f.path)]
+        if any(f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids)
+               for ids in names):
             continue
         out.append(f)
     return out
@@ -109,8 +113,12 @@ def suppress(findings: list[Finding], suppressions: list[Suppression], plan: Rul
              ) -> tuple[list[Finding], list[Finding]]:
     """(kept, silenced): findings a suppression covers are silenced (marked with its
     reason); unused suppressions become ``unused-suppression`` findings."""
+    # findings already silenced by a rendered object's annotation (render/units.py)
+    done = [f for f in findings if f.suppressed]
+    if done:
+        findings = [f for f in findings if not f.suppressed]
     if not suppressions:
-        return findings, []
+        return findings, done
     by_path: dict[str, list[Suppression]] = {}
     for s in suppressions:
         by_path.setdefault(s.path, []).append(s)
@@ -131,6 +139,7 @@ def suppress(findings: list[Finding], suppressions: list[Suppression], plan: Rul
             continue
         hit.used.add(next((n for n in names if n in hit.ids), "all"))
         silenced.append(replace(f, suppressed=True, suppression_reason=hit.reason))
+    silenced.extend(done)
     if "unused-suppression" in plan.rules:
         make = plan.make_finding
         for s in suppressions:
