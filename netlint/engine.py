@@ -117,6 +117,8 @@ class Engine:
             if render is not None:  # chart and kustomization inputs are not manifests
                 scanned |= render.taken
             self.checker.load_context(context, scanned, loaded)
+        if cache is not None:
+            cache.save()  # every file's entry is known: written before the report is built
         result = self.check(loaded, stats)
         if cache is not None:
             cache.save()
