@@ -273,3 +273,19 @@ def test_loopback_port(port: str, bound: str | None) -> None:
     from netlint.fix.plan import loopback_port
 
     assert loopback_port(port) == bound
+
+
+def test_kustomize_inputs_are_reported_not_fixed(tmp_path: Path) -> None:
+    from netlint.render.tools import find_kustomize
+
+    if find_kustomize(None) is None:
+        pytest.skip("no kustomize or kubectl")
+    import shutil
+
+    tree = tmp_path / "kustomize"
+    shutil.copytree(Path(__file__).parent / "render_fixtures" / "kustomize", tree)
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    run = fix_paths([str(tree)], _options("pss-restricted"), unsafe=True)
+    assert not run.changed
+    assert run.skipped and any("Helm chart or kustomization" in u.reason for u in run.skipped)
+    assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
