@@ -478,3 +478,14 @@ def test_the_incremental_cache_never_serves_a_stale_render(
     second = CliRunner().invoke(main, args)
     assert [i["rule"] for i in json.loads(second.output)["findings"]] == [
         "workload-egress-not-isolated"]
+
+
+@needs_helm
+def test_a_finding_about_a_container_points_at_its_list_item(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _copy("netpol-chart", tmp_path)
+    result = scan(["netpol-chart"], select=["pss-run-as-non-root"])
+    finding = _one(result, "pss-run-as-non-root")
+    assert (finding.path, finding.span.start_line) == (
+        os.path.join("netpol-chart", "templates", "deployment.yaml"), 15)  # `- name: web`
