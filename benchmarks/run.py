@@ -170,6 +170,32 @@ def measure(path: Path, counts: dict[str, int], jobs: int, repeat: int) -> dict[
             "findings": findings, "internal_errors": internal}
 
 
+def measure_fix(path: Path, workdir: Path) -> dict[str, Any]:
+    """``netlint fix`` (safe fixes) on a fresh copy of a corpus: wall and CPU seconds, what
+    it reported, and whether a second run (``--diff``) would change anything."""
+    copy = workdir / f"fix-{path.name}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(path, copy)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen([*netlint_cmd(), "fix", str(copy), "--fail-on", "never"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=_ENV or None)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"netlint fix exited {proc.returncode} on {copy}: {err}")
+    summary = next((line for line in err.splitlines() if " fixed " in line), "")
+    again = subprocess.run([*netlint_cmd(), "fix", str(copy), "--diff"], capture_output=True,
+                           text=True, env=_ENV or None, check=False)
+    shutil.rmtree(copy, ignore_errors=True)
+    cpu = (usage.ru_utime - children.ru_utime) + (usage.ru_stime - children.ru_stime)
+    return {"fix_s": wall, "fix_cpu_s": cpu,
+            "fix_summary": summary.removeprefix("netlint: "),
+            "fix_second_run_changes": again.returncode != 0}
+
+
 _CACHES: list[str] = []
 
 
@@ -327,6 +353,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['resources'] / r['cli_s']:>8.0f} {r['rss_mb']:>8.0f} {r['findings']:>9}   "
               f"{r['floor_cpu_s']:.2f}, {r['cli_cpu_s']:.2f}")
 
+    fixed = measure_fix(small_path, workdir)
+    print(f"\nfix of {small_counts['resources']} resources (safe fixes, ruamel.yaml only for "
+          f"the files that change): {fixed['fix_s']:.2f} s wall, {fixed['fix_cpu_s']:.2f} s CPU; "
+          f"{fixed['fix_summary']}; "
+          f"second run would change files: {fixed['fix_second_run_changes']}")
+
     with tempfile.TemporaryDirectory() as tmp:
         small_file = Path(tmp) / "deployment.yaml"
         small_file.write_text(SMALL_FILE)
@@ -409,8 +441,9 @@ def main(argv: list[str] | None = None) -> int:
             "rss_mb": rss, "linearity": linearity, "version_s": version_s,
             "single_file_s": single_s, "cache": cached, "huge": huge, "rendering": rendering,
             "targets": [{"target": text.strip(), "met": ok} for text, ok in results],
+            **fixed,
         }, indent=2))
-    if internal:
+    if internal or fixed["fix_second_run_changes"]:
         return 1
     return 0 if smoke or all(ok for _, ok in results) else 3
 

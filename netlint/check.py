@@ -239,6 +239,7 @@ class Checker:
             "checked": check,
             "failed": stats.files_failed,
             "skipped": stats.files_skipped,
+            "skip_reason": stats.skip_reasons.get(display, ""),  # skips.py, for --verbose
             "docs": dict(stats.documents),
             "findings": [encode_finding(f) for f in result.findings],
             "rule_findings": [encode_finding(f) for f in result.rule_findings],
@@ -289,6 +290,11 @@ class Checker:
             raise BadEntry
         stats = ScanStats(files=1, files_skipped=skipped, files_failed=failed,
                           documents=Counter(documents))
+        reason = data.get("skip_reason", "")
+        if type(reason) is not str:
+            raise BadEntry
+        if skipped and reason:
+            stats.skip_reasons[display] = reason
         source: Source | None = None
         if hit.text is not None:
             source = Source(display, hit.text)
@@ -414,6 +420,8 @@ class Checker:
                 stats.documents["yaml"] += 1
                 matched.add(doc.source.path)
         stats.files_skipped -= len(matched & loaded.skipped)
+        for path in matched & loaded.skipped:
+            stats.skip_reasons.pop(path, None)
 
     # --- one rule --------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from netlint.discovery import FileEntry, ReadProblem, classify, read_source
 from netlint.findings import Finding
 from netlint.options import ScanOptions
 from netlint.severities import FindingMaker
+from netlint.skips import SKIPPABLE_PROBLEMS, skip_unparseable, skip_unread
 from netlint.source import Source, Span
 from netlint.suppressions import Suppression, annotation_suppressions, comment_suppressions
 from netlint.yamlnodes import Document, kubernetes_booleans, parse_documents
@@ -36,6 +37,8 @@ class ScanStats:
     rendered_units: int = 0
     render_seconds: float = 0.0
     files_not_scanned: int = 0
+    # why each skipped file was skipped (shown by `scan --verbose`); see skips.py
+    skip_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def documents_total(self) -> int:
@@ -47,6 +50,11 @@ class ScanStats:
         self.files_failed += other.files_failed
         self.files_lost += other.files_lost
         self.documents.update(other.documents)
+        self.skip_reasons.update(other.skip_reasons)
+
+    def skip(self, path: str, reason: str) -> None:
+        self.files_skipped += 1
+        self.skip_reasons[path] = reason
 
 
 @dataclass
@@ -117,6 +125,11 @@ def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
     if source is None:
         source = read_source(entry, max_file_size)
     if isinstance(source, ReadProblem):
+        reason = skip_unread(entry.path, source.rule, source.message)
+        if reason is not None:  # not recognisably a manifest: not ours (skips.py)
+            result.stats.skip(entry.display, reason)
+            result.skipped = True
+            return result
         result.stats.files_failed += 1
         span = Span(source.line, source.column, source.line, source.column + 1)
         result.findings.append(make(source.rule, entry.display, span, source.message))
@@ -157,13 +170,17 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                     "Kubernetes and Compose silently keep only this last value",
                     context=f"duplicate {dup.key}",
                 ))
-    if error is not None:
+    reason = None
+    if error is not None and error.rule in SKIPPABLE_PROBLEMS and recognised == 0:
+        reason = skip_unparseable(source.path, source.text,
+                                  f"line {error.line0 + 1}: {error.message}")
+    if error is not None and reason is None:
         stats.files_failed += 1 if not docs else 0
         result.findings.append(make(
             error.rule, source.path, _point(source, error.line0, error.col0), error.message,
         ))
     elif recognised == 0:
-        stats.files_skipped += 1
+        stats.skip(source.path, reason or "no Kubernetes, Compose or Envoy document")
         result.skipped = True
 
 

@@ -41,6 +41,7 @@ MODULE_STEPS = {
     "netlint.loaders": "load",
     "netlint.suppressions": "load",
     "netlint.load": "load",
+    "netlint.skips": "load",
     "netlint.cache": "load",
     # the rules: registry, templates and the models they share (the Envoy index is one)
     "netlint.registry": "rules",
@@ -54,6 +55,13 @@ MODULE_STEPS = {
     "netlint.baseline": "resolve",
     "netlint.engine": "engine",
     "netlint.reporters": "report",
+    # autofix: a rule's declared fix is rule data; the edits are computed on reported
+    # findings (reporters show them); `netlint fix` scans, writes and scans again
+    "netlint.fix.spec": "base",
+    "netlint.fix": "report",
+    "netlint.fix.run": "cli",
+    "netlint.fix.command": "cli",
+    "netlint.fix.default_deny": "cli",
     "netlint.cli": "cli",
     "netlint.__main__": "cli",
     "netlint.config": "cli",

@@ -135,6 +135,9 @@ def _results(result: ScanResult, limited: LimitedResults, root: str
             hashes[f.path] = line_hashes(source.text)
         return hashes[f.path].get(f.span.start_line)
 
+    from netlint.fix.report import finding_fixes
+
+    fixes = finding_fixes(result)
     for f in limited.findings:
         uri = uris.get(f.path)
         if uri is None:
@@ -159,6 +162,8 @@ def _results(result: ScanResult, limited: LimitedResults, root: str
                                           "uriBaseId": "%SRCROOT%"},
                      "region": _span_region(span)}}
                 for i, (path, span, message) in enumerate(f.related, start=1)]
+        if f in fixes:
+            entry["fixes"] = [fixes[f].as_sarif(artifact_location(f.path, uri))]
         if f.suppressed:
             entry["suppressions"] = [
                 {"kind": "inSource", "justification": f.suppression_reason or "suppressed"}

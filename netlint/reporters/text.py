@@ -237,7 +237,8 @@ def summary_text(result: ScanResult) -> Text:
     documents = _plural(stats.documents_total, "document")
     text = Text(f"Scanned {_plural(stats.files, 'file')} ({documents}: {docs}")
     if stats.files_skipped:
-        text.append(f"; {stats.files_skipped} skipped: not Kubernetes, Compose or Envoy")
+        text.append(f"; {stats.files_skipped} skipped: not Kubernetes, Compose or Envoy "
+                    "(--verbose says why)")
     if stats.files_failed:
         text.append(f"; {stats.files_failed} could not be read or parsed", style="red")
     if stats.rendered_units:
