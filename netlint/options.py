@@ -27,6 +27,10 @@ class ScanOptions:
     compose_ignore_env: bool = False
     config_file: str | None = None
     root: str = "."  # directory SARIF uris are relative to
+    # compliance views (netlint/compliance): templates whose COLLECT runs even when none of
+    # their rules is selected, and collector names whose records the scan result keeps
+    collect_templates: list[str] = field(default_factory=list)
+    keep_records: list[str] = field(default_factory=list)
 
 
 def parse_pss_version(text: str) -> tuple[int, int]:
