@@ -112,7 +112,7 @@ def _frameworks(data: ReportData) -> list[str]:
     out.append("</tbody></table>")
     for r in data.frameworks:
         fw = r.framework
-        out += [f'<details id="fw-{esc(fw.id)}" {"open" if r.count("fail") else ""}>'
+        out += [f"<details id=\"fw-{esc(fw.id)}\">"
                 f"<summary><strong>{esc(fw.title)}</strong> <span class=\"muted\">"
                 f"({esc(fw.id)}, {esc(fw.version)}; PSS {esc(fw.pss_level)} at "
                 f"{esc(r.pss_version)})</span></summary>",

@@ -61,8 +61,9 @@ def family_of(tags: tuple[str, ...]) -> str:
 
 def _snippet(result: Any, f: Finding) -> list[SnippetLine]:
     source = result.sources.get(f.path)
-    if source is None:
-        return []
+    name = f.path.replace("\\", "/").rsplit("/", 1)[-1]
+    if source is None or name.startswith(".env") or name.endswith(".env"):
+        return []  # never show a line of an env file: its values may be secrets
     out = []
     first = max(1, f.span.start_line - SNIPPET_CONTEXT)
     last = f.span.start_line + SNIPPET_CONTEXT
