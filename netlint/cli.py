@@ -440,6 +440,13 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...], config: str | None) -> No
         raise UsageError(f"unknown rule '{rule_id}' (see `netlint rules`)")
     click.echo(f"{rule.id} ({rule.severity.value}; tags: {', '.join(rule.tags)})")
     click.echo(rule_help_text(rule))
+    from netlint.compliance.frameworks import builtin_frameworks, controls_by_rule, outside_rules
+
+    controls = controls_by_rule(builtin_frameworks().values(), rules).get(rule.id)
+    if controls:
+        click.echo(f"Controls: {', '.join(controls)}")
+    elif rule.id in outside_rules():
+        click.echo(f"Controls: none ({outside_rules()[rule.id]})")
 
 
 @main.command("new-rule")

@@ -38,6 +38,7 @@ FRAMEWORKS = builtin_frameworks()
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPLIANCE_FIXTURES = FIXTURES / "compliance"
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+EXAMPLES = str(Path(__file__).resolve().parent.parent / "examples")
 
 
 def test_framework_schema_is_valid_and_every_framework_file_validates() -> None:
@@ -73,6 +74,29 @@ def test_every_rule_evidences_a_control_or_is_explicitly_outside_all_frameworks(
     assert not set(outside) & set(mapped), "a rule is both mapped and listed as outside"
     missing = sorted(set(RULES) - set(mapped) - set(outside))
     assert not missing, f"rules in no framework and not in frameworks/outside.yaml: {missing}"
+
+
+def test_docs_frameworks_md_is_generated_from_the_framework_files() -> None:
+    from netlint.compliance.docs import frameworks_markdown
+
+    current = (Path(__file__).resolve().parent.parent / "docs" / "frameworks.md").read_text()
+    assert current == frameworks_markdown(FRAMEWORKS.values(), RULES), (
+        "docs/frameworks.md is stale: run `python -m tests.regen_readme` and commit the result"
+    )
+
+
+def test_explain_and_sarif_show_the_controls_a_rule_evidences() -> None:
+    out = CliRunner().invoke(main, ["explain", "pss-privileged"])
+    assert "Controls: cis-kubernetes/5.2.2, nsa-kubernetes/pod-privileged" in out.output
+    out = CliRunner().invoke(main, ["scan", EXAMPLES, "--format", "sarif"])
+    run = json.loads(out.output)["runs"][0]
+    names = [t["name"] for t in run["taxonomies"]]
+    rule = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "pss-privileged")
+    assert "compliance/cis-kubernetes/5.2.2" in rule["properties"]["tags"]
+    rel = next(r for r in rule["relationships"] if r["target"]["id"] == "5.2.2")
+    index = rel["target"]["toolComponent"]["index"]
+    assert names[index] == "cis-kubernetes"
+    assert any(t["id"] == "5.2.2" for t in run["taxonomies"][index]["taxa"])
 
 
 # --- every control: a fixture that fails it and one that passes it -------------------
@@ -134,8 +158,6 @@ def test_manual_and_not_applicable_controls(tmp_path: Path) -> None:
 
 
 # --- scan --compliance ----------------------------------------------------------------
-
-EXAMPLES = str(Path(__file__).resolve().parent.parent / "examples")
 
 
 def test_scan_compliance_json_and_exit_code() -> None:

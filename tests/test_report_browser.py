@@ -2,9 +2,10 @@
 
 Renders the report of examples/ (plus a file of hostile text) and of a larger generated
 corpus, saves screenshots into the test's tmp dir (or into $NETLINT_SCREENSHOTS when
-set: pytest keeps only its last few tmp dirs), and asserts on the DOM: summary counts match the JSON report, filters and sorting
-work, the egress picture has one node per workload, no network request is made, scanned
-``<script>`` text is shown as text, and the page is readable without JavaScript.
+set: pytest keeps only its last few tmp dirs), and asserts on the DOM: summary counts
+match the JSON report, filters and sorting work, the egress picture has one node per
+workload, no network request is made, scanned ``<script>`` text is shown as text, and
+the page is readable without JavaScript.
 
 Skips with the reason when Chromium or Playwright is missing (``.ci/run`` installs
 Chromium; Playwright comes with the ``test`` extra and never downloads a browser here).
