@@ -36,7 +36,7 @@ from tests.helpers import case_options
 RULES = load_rules()
 FRAMEWORKS = builtin_frameworks()
 FIXTURES = Path(__file__).parent / "fixtures"
-COMPLIANCE_FIXTURES = FIXTURES / "compliance"
+COMPLIANCE_FIXTURES = Path(__file__).parent / "compliance_fixtures"
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 EXAMPLES = str(Path(__file__).resolve().parent.parent / "examples")
 

@@ -146,6 +146,8 @@ class Evaluator:
             for v in pod.violations:
                 if v.rule_id != rid or level not in v.levels:
                     continue
+                if v.source is None or v.span is None:  # records collected without places
+                    continue
                 if (rid, v.source.path, v.span.start_line) in self.suppressed:
                     continue
                 findings.append(Finding(v.source.path, v.span,

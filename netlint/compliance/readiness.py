@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from netlint.loaders.kubernetes import objects, pod_specs
+from netlint.model.pss import SHARED_VIOLATIONS
 from netlint.options import ScanOptions, parse_pss_version
 from netlint.source import Source, Span
 from netlint.yamlnodes import Document
@@ -33,8 +34,10 @@ class PodViolation:
     control: str  # the upstream check id (rule params.control)
     levels: tuple[str, ...]  # the levels at which it counts at the configured version
     message: str
-    source: Source
-    span: Span
+    # where, for the compliance views; None in plain scans, where only the enforce rule
+    # reads the records (placing every violation would cost a tenth of a scan)
+    source: Source | None
+    span: Span | None
     context: str
 
 
@@ -96,13 +99,32 @@ def levels_at(params: Mapping[str, Any], tags: Iterable[str], version: int) -> t
     return tuple(out)
 
 
+@cache
+def _controls_at(version: int, overrides: tuple[tuple[str, str], ...]
+                 ) -> tuple[tuple[str, Any, Mapping[str, Any], tuple[str, ...]], ...]:
+    """(rule id, module, params, levels) of the controls that run at a version."""
+    import json
+
+    params_of = {rid: json.loads(p) for rid, p in overrides}
+    out = []
+    for rule_id, module, params, tags in _pss_controls():
+        merged = {**params, **params_of.get(rule_id, {})}
+        levels = levels_at(merged, tags, version)
+        if levels:
+            out.append((rule_id, module, merged, levels))
+    return tuple(out)
+
+
 def collect(doc: Document, options: ScanOptions) -> DocRecord:
     """The readiness record of one Kubernetes document."""
+    import json
+
     from netlint.engine import place
     from netlint.yamlnodes import locate
 
     record = DocRecord()
     version = parse_pss_version(options.pss_version)[1]
+    placed = RECORDS in options.keep_records
     for obj in objects(doc):
         if obj.kind == "Namespace" and obj.group == "":
             name = obj.metadata.get("name")
@@ -118,19 +140,32 @@ def collect(doc: Document, options: ScanOptions) -> DocRecord:
             label_spans = tuple((k, locate(doc, (*obj.path, "metadata", "labels", k))[1])
                                 for k, _ in pss_labels)
             record.namespaces.append(NamespaceRecord(name, pss_labels, src, span, label_spans))
-    controls = _pss_controls()
+    overrides = tuple(sorted((rid, json.dumps(p, sort_keys=True, default=str))
+                             for rid, p in options.rule_params.items()))
+    controls = _controls_at(version, overrides)
+    # the pss-* rules run on this document right after loading: they reuse these results
+    fresh = SHARED_VIOLATIONS not in doc.cache
+    shared: dict[tuple[str, int], list[Any]] = doc.cache.setdefault(SHARED_VIOLATIONS, {})
+    # rules with params overridden in the config compute their own
+    overridden = set(options.rule_params) if fresh else {rid for rid, *_ in controls}
+    for rule_id, *_ in controls:
+        if rule_id not in overridden:
+            shared.setdefault((rule_id, version), [])
     for pod in pod_specs(doc):
         found: list[PodViolation] = []
-        for rule_id, module, params, tags in controls:
-            params = {**params, **options.rule_params.get(rule_id, {})}
-            levels = levels_at(params, tags, version)
-            if not levels:
-                continue
-            for v in module.violations(pod, version, params):
-                src, span, context = place(doc, v.path)
-                found.append(PodViolation(rule_id, str(params.get("control", rule_id)),
-                                          levels, v.message, src, span,
-                                          v.context or context))
+        for rule_id, module, params, levels in controls:
+            violations = list(module.violations(pod, version, params))
+            if rule_id not in overridden:
+                shared[(rule_id, version)].extend(violations)
+            for v in violations:
+                if placed:
+                    src, span, context = place(doc, v.path)
+                    found.append(PodViolation(rule_id, str(params.get("control", rule_id)),
+                                              levels, v.message, src, span,
+                                              v.context or context))
+                else:
+                    found.append(PodViolation(rule_id, str(params.get("control", rule_id)),
+                                              levels, v.message, None, None, v.context))
         src, span = locate(doc, (*pod.obj.path, "kind"))
         record.pods.append(PodRecord(pod.obj.namespace(options.namespace), pod.obj.label,
                                      src, span, tuple(found)))
