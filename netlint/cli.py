@@ -11,7 +11,10 @@ from typing import IO, Any
 
 import click
 
+from netlint.escaping import escape_text
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 FORMATS = ("text", "sarif", "json", "github", "markdown")
 FAIL_ON = ("error", "warning", "note", "never")
 
@@ -25,11 +28,25 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from netlint.errors import UsageError
+        from netlint.output import OutputError
 
         try:
             return super().invoke(ctx)
-        except UsageError as err:
-            click.echo(f"netlint: error: {err}", err=True)
+        except (UsageError, OutputError) as err:
+            click.echo(f"netlint: error: {escape_text(str(err))}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("netlint: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.Abort):
+            raise
+        except (Exception, RecursionError) as err:  # a crash is never "findings" (exit 1)
+            import traceback
+
+            frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+            where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+            click.echo(f"netlint: internal error: {type(err).__name__}: "
+                       f"{escape_text(str(err))[:500]}{where}; please report this", err=True)
             ctx.exit(EXIT_USAGE)
 
 
@@ -55,9 +72,14 @@ def main() -> None:
 
 def build_options(
     paths: tuple[str, ...], config: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-    rules_dirs: tuple[str, ...], extra: dict[str, Any],
+    rules_dirs: tuple[str, ...], *, fail_on: str | None = None, pss_version: str | None = None,
+    pss_level: str | None = None, namespace: str | None = None,
+    include_suppressed: bool | None = None, compose_ignore_env: bool | None = None,
+    envoy_validate: bool | None = None, jobs: int | None = None,
+    compose_allow_outside: bool | None = None,
 ) -> Any:
-    """Defaults < config file < command line."""
+    """Defaults < config file < command line.  A command-line option left out (None)
+    keeps what the config file or the default says."""
     from netlint.config import apply_config, find_config, load_config
     from netlint.options import ScanOptions
 
@@ -72,9 +94,24 @@ def build_options(
     if ignore:
         options.ignore = [*options.ignore, *_split(ignore)]
     options.rule_dirs.extend(rules_dirs)
-    for key, value in extra.items():
-        if value is not None:
-            setattr(options, key, value)
+    if fail_on is not None:
+        options.fail_on = fail_on
+    if pss_version is not None:
+        options.pss_version = pss_version
+    if pss_level is not None:
+        options.pss_level = pss_level
+    if namespace is not None:
+        options.namespace = namespace
+    if include_suppressed is not None:
+        options.include_suppressed = include_suppressed
+    if compose_ignore_env is not None:
+        options.compose_ignore_env = compose_ignore_env
+    if envoy_validate is not None:
+        options.envoy_validate = envoy_validate
+    if jobs is not None:
+        options.jobs = jobs
+    if compose_allow_outside is not None:
+        options.compose_allow_outside = compose_allow_outside
     return options
 
 
@@ -146,6 +183,9 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
 @click.option("--compose-ignore-env", is_flag=True, default=None,
               help="Compose: interpolate ${VAR} only from .env files, not from the "
               "environment (reproducible CI).")
+@click.option("--compose-allow-outside", is_flag=True, default=None,
+              help="Compose: follow include, extends and env_file references to files "
+              "outside the scanned tree and its repository (never /proc, /dev, /sys).")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no Kubernetes, Compose "
               "or Envoy document was found.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
@@ -164,16 +204,17 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
-         include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
+         include_suppressed: bool | None, compose_ignore_env: bool | None,
+         compose_allow_outside: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
          compliance: tuple[str, ...]) -> None:
     """Scan files and directories (or - for stdin)."""
-    options = build_options(paths, config, select, ignore, rules_dirs, {
-        "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
-        "namespace": namespace, "include_suppressed": include_suppressed,
-        "compose_ignore_env": compose_ignore_env, "envoy_validate": envoy_validate,
-        "jobs": jobs,
-    })
+    options = build_options(
+        paths, config, select, ignore, rules_dirs, fail_on=fail_on, pss_version=pss_version,
+        pss_level=pss_level, namespace=namespace, include_suppressed=include_suppressed,
+        compose_ignore_env=compose_ignore_env, envoy_validate=envoy_validate, jobs=jobs,
+        compose_allow_outside=compose_allow_outside)
+    _cap_jobs(options)
     if options.envoy_validate:
         import shutil
 
@@ -204,30 +245,14 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         _print_compliance(result, options, frameworks, fmt, output)
         return
 
-    out: IO[str]
-    close = False
     if output:
-        out = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        close = True
+        from netlint.output import atomic_writer
+
+        output = _checked_output(output, True, result, options)
+        with atomic_writer(output) as out:
+            _render(result, out, fmt, options, quiet, statistics, color=False)
     else:
-        out = sys.stdout
-    try:
-        if fmt == "text":
-            from netlint.reporters.text import render_to
-
-            render_to(result, out, color=False if output else None, quiet=quiet,
-                      statistics=statistics)
-        else:
-            from importlib import import_module
-
-            reporter = import_module(f"netlint.reporters.{fmt}")
-            if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
-                reporter.render_to(result, out, include_suppressed=options.include_suppressed)
-            else:
-                out.write(reporter.render(result, include_suppressed=options.include_suppressed))
-    finally:
-        if close:
-            out.close()
+        _render(result, sys.stdout, fmt, options, quiet, statistics, color=None)
     if fmt == "github":
         import os
 
@@ -241,6 +266,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
 
         make_console(sys.stderr).print(summary_text(result))
 
+    if stats.files_lost:
+        click.echo(f"netlint: error: {stats.files_lost} file(s) were not analysed because a "
+                   "worker process died (see the internal-error findings)", err=True)
+        sys.exit(EXIT_USAGE)
     nothing_parsed = stats.documents_total == 0
     if nothing_parsed and not allow_empty and not result.findings:
         click.echo("netlint: error: no Kubernetes, Compose or Envoy document was found; "
@@ -271,9 +300,10 @@ def _print_compliance(result: Any, options: Any, frameworks: list[Any], fmt: str
     else:
         text = report.render_markdown(views.frameworks, views.readiness)
     if output:
-        from netlint.reporters.html import write_atomically
+        from netlint.output import atomic_writer
 
-        write_atomically(output, text)
+        with atomic_writer(_checked_output(output, True, result, options)) as out:
+            out.write(text)
     elif fmt != "text":
         sys.stdout.write(text)
     from types import SimpleNamespace
@@ -301,25 +331,17 @@ def report_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tupl
                    compliance: tuple[str, ...], fail_on: str, title: str) -> None:
     """Write a report people read: summary, framework scores, PSS readiness per namespace,
     egress reachability and every finding (self-contained HTML, or Markdown)."""
-    import os
-
     from netlint.compliance.frameworks import builtin_frameworks, resolve
     from netlint.compliance.views import build, request_records
-    from netlint.errors import UsageError
     from netlint.registry import load_rules
     from netlint.reporters import report_model
 
-    options = build_options(paths, config, select, ignore, rules_dirs, {
-        "pss_version": pss_version, "pss_level": pss_level, "namespace": namespace,
-    })
+    options = build_options(paths, config, select, ignore, rules_dirs,
+                            pss_version=pss_version, pss_level=pss_level, namespace=namespace)
     all_rules = load_rules(options.rule_dirs)
     frameworks = resolve(compliance or sorted(builtin_frameworks()), all_rules)
     request_records(options, network=True)
     result = _run_scan(paths, context_paths, options, show_progress=output is not None)
-    if output:
-        target = os.path.realpath(output)
-        if any(os.path.realpath(p) == target for p in result.sources):
-            raise UsageError(f"--output {output} is one of the scanned files; not overwriting")
     data = report_model.build(result, build(result, options, frameworks, all_rules,
                                             network=True))
     if fmt == "html":
@@ -331,10 +353,12 @@ def report_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tupl
 
         text = render_report(data)
     if output:
-        from netlint.reporters.html import write_atomically
+        from netlint.output import atomic_writer
 
-        write_atomically(output, text)
-        click.echo(f"netlint: wrote {output} ({len(data.findings)} findings)", err=True)
+        with atomic_writer(_checked_output(output, True, result, options)) as out:
+            out.write(text)
+        click.echo(f"netlint: wrote {escape_text(output)} ({len(data.findings)} findings)",
+                   err=True)
     else:
         sys.stdout.write(text)
     sys.exit(exit_code(result, fail_on))
@@ -353,14 +377,57 @@ def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tu
     """Record the current findings so `scan --baseline` reports only new ones."""
     from netlint import baseline
 
-    options = build_options(paths, config, select, ignore, rules_dirs, {
-        "pss_version": pss_version, "pss_level": pss_level, "namespace": namespace,
-    })
+    options = build_options(paths, config, select, ignore, rules_dirs,
+                            pss_version=pss_version, pss_level=pss_level, namespace=namespace)
     result = _run_scan(paths, context_paths, options, show_progress=True)
-    count = baseline.write(result, output)
+    explicit = click.get_current_context().get_parameter_source("output") not in (
+        click.core.ParameterSource.DEFAULT, None)
+    count = baseline.write(result, _checked_output(output, explicit, result, options))
     click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
                f"use `netlint scan --baseline {output} ...` to report only new ones",
                err=True)
+
+
+def _cap_jobs(options: Any) -> None:
+    """``jobs`` (from the command line or a repository's config) is capped at the number
+    of cores: ``jobs: 100`` started 100 workers, 4.9 GB on 2 cores."""
+    from netlint.parallel import available_cores
+
+    cores = available_cores()
+    if isinstance(options.jobs, int) and options.jobs > cores:
+        click.echo(f"netlint: warning: jobs {options.jobs} capped at the {cores} available "
+                   f"core{'' if cores == 1 else 's'}", err=True)
+        options.jobs = cores
+
+
+def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, statistics: bool,
+            color: bool | None) -> None:
+    if fmt == "text":
+        from netlint.reporters.text import render_to
+
+        render_to(result, out, color=color, quiet=quiet, statistics=statistics)
+        return
+    from importlib import import_module
+
+    reporter = import_module(f"netlint.reporters.{fmt}")
+    if hasattr(reporter, "render_to"):  # streams: large reports stay small in memory
+        reporter.render_to(result, out, include_suppressed=options.include_suppressed)
+    else:
+        out.write(reporter.render(result, include_suppressed=options.include_suppressed))
+
+
+def _checked_output(output: str, explicit: bool, result: Any, options: Any) -> str:
+    """The file to write: never an input (a scanned, included or config file), a symlink
+    only when the user named it."""
+    from netlint.output import check_not_input, resolve_output
+
+    target = resolve_output(output, explicit)
+    inputs = {*result.sources, *(f.path for f in result.findings),
+              *(f.path for f in result.suppressed)}
+    if options.config_file:
+        inputs.add(options.config_file)
+    check_not_input(target, inputs)
+    return target
 
 
 def exit_code(result: Any, fail_on: str) -> int:
@@ -376,7 +443,7 @@ def exit_code(result: Any, fail_on: str) -> int:
 
 def _rule_dirs(config: str | None, rules_dirs: tuple[str, ...]) -> list[str]:
     """User rule directories: the config's `rules:` (nearest config by default) + --rules."""
-    options = build_options((), config, (), (), rules_dirs, {})
+    options = build_options((), config, (), (), rules_dirs)
     return list(options.rule_dirs)
 
 
@@ -482,7 +549,7 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
     from netlint.model.report import egress_rows
     from netlint.templates._netpol import RECORDS
 
-    options = build_options(paths, None, (), (), (), {"namespace": namespace})
+    options = build_options(paths, None, (), (), (), namespace=namespace)
     engine = Engine(options)
     entries, _ = discover(paths, options.exclude)
     stats = ScanStats()

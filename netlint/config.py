@@ -48,7 +48,7 @@ def _toml():  # type: ignore[no-untyped-def]
 def _pyproject_section(path: Path) -> dict[str, Any] | None:
     try:
         data = _toml().loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError) as err:  # UnicodeDecodeError is a ValueError
         raise UsageError(f"{path}: cannot read TOML: {err}") from None
     section = data.get("tool", {}).get("netlint")
     return section if isinstance(section, dict) else None
@@ -69,6 +69,9 @@ def load_config(path: str) -> tuple[dict[str, Any], str]:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as err:
             raise UsageError(f"{path}: cannot read config: {err.strerror}") from None
+        except UnicodeDecodeError as err:
+            raise UsageError(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at "
+                             f"offset {err.start}); the config must be UTF-8") from None
         docs, error = parse_documents(Source(path, text))
         if error is not None:
             raise UsageError(f"{path}:{error.line0 + 1}:{error.col0 + 1}: {error.message}")

@@ -25,6 +25,9 @@ class ScanOptions:
     jobs: int = 0  # worker processes; 0: one per core (small scans stay in-process)
     envoy_validate: bool = False
     compose_ignore_env: bool = False
+    # Compose may read include/extends/env_file files outside the scanned tree and its
+    # repository (never /proc, /dev or /sys)
+    compose_allow_outside: bool = False
     config_file: str | None = None
     root: str = "."  # directory SARIF uris are relative to
     # compliance views (netlint/compliance): templates whose COLLECT runs even when none of

@@ -19,22 +19,23 @@ passed explicitly (options and rules), so ``fork``, ``spawn`` and ``forkserver``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from netlint.check import Checker
 from netlint.discovery import STDIN, FileEntry
 from netlint.findings import Finding
+from netlint.load import Loaded, ScanStats
 from netlint.options import ScanOptions
-from netlint.source import Source
+from netlint.plan import RulePlan
+from netlint.registry import Rule
+from netlint.source import Source, Span
 from netlint.suppressions import Suppression
 from netlint.yamlnodes import Document
 
-if TYPE_CHECKING:
-    from netlint.engine import Engine, ScanStats, _Loaded
-    from netlint.registry import Rule
-
-_ENGINE: Engine | None = None  # the worker's engine, built once per process
+_CHECKER: Checker | None = None  # the worker's checker, built once per process
 
 
 @dataclass
@@ -51,19 +52,15 @@ class _ChunkResult:
 
 
 def _init_worker(options: ScanOptions, rules: Mapping[str, Rule]) -> None:
-    global _ENGINE
-    from netlint.engine import Engine
-
-    _ENGINE = Engine(options, rules)
+    global _CHECKER
+    _CHECKER = Checker(RulePlan(options, rules))
 
 
 def _scan_chunk(entries: Sequence[FileEntry]) -> _ChunkResult:
-    from netlint.engine import ScanStats
-
-    engine = _ENGINE
-    assert engine is not None, "worker not initialised"
+    checker = _CHECKER
+    assert checker is not None, "worker not initialised"
     stats = ScanStats()
-    loaded = engine.load(entries, stats)  # keeps only the documents project rules read
+    loaded = checker.load_and_check(entries, stats)  # keeps only what project rules read
     return _ChunkResult(loaded.findings, loaded.rule_findings, loaded.sources,
                         loaded.documents, loaded.suppressions, loaded.unclassified,
                         loaded.skipped, stats, loaded.records)
@@ -75,27 +72,54 @@ def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]
     return [entries[i:i + size] for i in range(0, len(entries), size)]
 
 
-def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats,
-                  jobs: int, progress: Callable[[int, int], None] | None = None) -> _Loaded:
-    """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent)."""
+def _run_chunks(checker: Checker, chunks: list[Sequence[FileEntry]], jobs: int,
+                progress: Callable[[int, int], None] | None, total: int
+                ) -> list[_ChunkResult | str]:
+    """Each chunk's result, or why it was lost (its worker died).  A process pool from
+    ``concurrent.futures`` notices a dead worker (``BrokenProcessPool``) where
+    ``multiprocessing.Pool`` would wait for it forever."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    from netlint.engine import _Loaded
-
-    if any(e.path == STDIN for e in entries):
-        return engine.load(entries, stats, progress)  # a worker cannot read our stdin
-    loaded = _Loaded(checked=True)
-    ctx = multiprocessing.get_context()
-    with ctx.Pool(jobs, initializer=_init_worker,
-                  initargs=(engine.options, engine.all_rules)) as pool:
-        chunks = _chunks(entries, jobs)
-        results = []
+    out: list[_ChunkResult | str] = []
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(),
+                             initializer=_init_worker,
+                             initargs=(checker.options, checker.plan.all_rules)) as pool:
+        futures = [pool.submit(_scan_chunk, chunk) for chunk in chunks]
         done = 0
-        for chunk, result in zip(chunks, pool.imap(_scan_chunk, chunks), strict=True):
+        for chunk, future in zip(chunks, futures, strict=True):
             if progress is not None:
-                progress(done, len(entries))
+                progress(done, total)
             done += len(chunk)
-            results.append(result)
+            try:
+                out.append(future.result())
+            except BrokenProcessPool:
+                out.append("a worker process died while scanning it (killed or out of "
+                           "memory?)")
+    return out
+
+
+def load_parallel(checker: Checker, entries: Sequence[FileEntry], stats: ScanStats,
+                  jobs: int, progress: Callable[[int, int], None] | None = None) -> Loaded:
+    """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent)."""
+    if any(e.path == STDIN for e in entries):
+        return checker.load_and_check(entries, stats, progress)  # a worker cannot read stdin
+    loaded = Loaded(checked=True)
+    chunks = _chunks(entries, jobs)
+    outcomes = _run_chunks(checker, chunks, jobs, progress, len(entries))
+    for chunk, outcome in zip(chunks, outcomes, strict=True):
+        if isinstance(outcome, str):
+            # a worker killed (out of memory, SIGKILL) takes its batch with it: each of
+            # those files is reported, never silently dropped, and the scan exits 2
+            stats.files += len(chunk)
+            stats.files_failed += len(chunk)
+            stats.files_lost += len(chunk)
+            for entry in chunk:
+                loaded.findings.append(checker.plan.make_finding(
+                    "internal-error", entry.display, Span(1, 1, 1, 2),
+                    f"not analysed: {outcome}", context="worker lost"))
+    results = [r for r in outcomes if isinstance(r, _ChunkResult)]
     # file order, as the in-process scan gathers them
     rule_findings: list[Finding] = []
     for r in results:
@@ -111,3 +135,27 @@ def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats
         stats.merge(r.stats)
     loaded.rule_findings = rule_findings
     return loaded
+
+
+PARALLEL_MIN_FILES = 50  # fewer files are scanned in-process (pre-commit latency)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def effective_jobs(jobs: int, files: int, bulk_to_parent: bool = False) -> int:
+    """Worker processes for a scan of ``files`` files: 0 means one per core unless most
+    documents would have to travel back to the parent; small scans and single-core
+    machines stay in-process."""
+    cores = available_cores()
+    if jobs <= 0:
+        jobs = 1 if bulk_to_parent else cores
+    jobs = min(jobs, cores)  # more workers than cores only cost memory
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(jobs, files // 8 or 1))

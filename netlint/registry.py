@@ -81,10 +81,16 @@ def template_module(name: str) -> ModuleType:
     return importlib.import_module(f"netlint.templates.{name.replace('-', '_')}")
 
 
+NOT_TEMPLATES = frozenset({"base", "__init__"})  # modules of netlint.templates that are not
+
+
 def template_exists(name: str) -> bool:
     if name == "builtin":
         return True
-    return resources.files("netlint.templates").joinpath(f"{name.replace('-', '_')}.py").is_file()
+    module = name.replace("-", "_")
+    if module.startswith("_") or module in NOT_TEMPLATES or not module.isidentifier():
+        return False
+    return resources.files("netlint.templates").joinpath(f"{module}.py").is_file()
 
 
 @cache
@@ -113,7 +119,13 @@ def _user_rule_files(directory: str) -> list[tuple[str, str]]:
     out = []
     for f in sorted(root.rglob("*.y*ml")):
         if f.suffix in (".yaml", ".yml") and f.is_file():
-            out.append((str(f), f.read_text(encoding="utf-8")))
+            try:
+                out.append((str(f), f.read_text(encoding="utf-8")))
+            except UnicodeDecodeError as err:
+                raise UsageError(f"{f}: not UTF-8 text (byte 0x{err.object[err.start]:02x} "
+                                 f"at offset {err.start}); rule files must be UTF-8") from None
+            except OSError as err:
+                raise UsageError(f"{f}: cannot read rule file: {err.strerror or err}") from None
     return out
 
 
@@ -152,7 +164,7 @@ def validate_rule_document(doc: Document) -> None:
         known = ", ".join(sorted(
             f.name[:-3].replace("_", "-")
             for f in resources.files("netlint.templates").iterdir()
-            if f.name.endswith(".py") and f.name not in ("__init__.py", "base.py")
+            if f.name.endswith(".py") and not f.name.startswith("_") and f.name != "base.py"
         ))
         raise UsageError(f"{_where(doc, ('template',))}: key 'template': unknown template "
                          f"'{template}' (known: {known})")
@@ -190,6 +202,44 @@ def _validate_params(doc: Document, module: ModuleType, params: Mapping[str, Any
             raise UsageError(f"{_where(doc, path)}: key '{'.'.join(map(str, path))}': {message}")
 
 
+def params_problem(rule: Rule, params: Mapping[str, Any]) -> str | None:
+    """Why ``params`` (a rule's params with a config's ``params:`` over them) do not suit
+    the rule's template, or None: checked once before scanning, so a wrong type or a bad
+    regular expression is one configuration error, not an internal error on every file."""
+    import re
+
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    if rule.template == "builtin":
+        return "takes no params" if params else None
+    module = rule.module
+    params_schema = getattr(module, "PARAMS_SCHEMA", None)
+    if params_schema is not None:
+        validator = Draft202012Validator(params_schema, format_checker=FormatChecker())
+        for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
+            key = ".".join(map(str, err.absolute_path))
+            return f"{key + ': ' if key else ''}{err.message}"
+    for key, value in params.items():
+        # a *pattern or *patterns parameter is a regular expression (or a map/list of them)
+        if not str(key).endswith(("pattern", "patterns")):
+            continue
+        values = (value.values() if isinstance(value, Mapping)
+                  else value if isinstance(value, list) else [value])
+        for item in values:
+            if isinstance(item, str):
+                try:
+                    re.compile(item)
+                except re.error as err:
+                    return f"{key}: invalid regular expression {item!r}: {err}"
+    extra_check = getattr(module, "validate_params", None)
+    if extra_check is not None:
+        problem = extra_check(params)
+        if problem:
+            where, message = problem
+            return f"{'.'.join(map(str, where))}: {message}"
+    return None
+
+
 def _rule_from(doc: Document, builtin: bool) -> Rule:
     d = doc.value
     return Rule(
@@ -224,6 +274,12 @@ def load_rules(user_dirs: Iterable[str] = (), validate_builtin: bool = False) ->
         for path, text in _user_rule_files(directory):
             doc = _parse_rule_file(path, text)
             validate_rule_document(doc)
+            if doc.value["template"] == "builtin":
+                # builtin rules are findings the engine itself makes (parse-error, ...): a
+                # user rule with this template would silently never run
+                raise UsageError(f"{_where(doc, ('template',))}: key 'template': 'builtin' is "
+                                 "reserved for netlint's own core rules; use 'declarative' or "
+                                 "another template")
             rule = _rule_from(doc, builtin=False)
             if rule.id in rules:
                 raise UsageError(
@@ -244,6 +300,16 @@ def select_rules(
     for name in (*select, *ignore):
         if name not in rules and name not in known_tags and name != "all":
             raise UsageError(f"unknown rule id or tag '{name}' (see `netlint rules`)")
+
+    for name in ignore:
+        rule = rules.get(name)
+        if rule is not None and rule.always_on:
+            # these report files or rules that were not analysed: ignoring them would let
+            # a padded or broken file pass the gate unnoticed
+            raise UsageError(
+                f"'{name}' cannot be ignored: it reports a file or rule that was not "
+                f"analysed; lower it with `severity: {{{name}: warning}}` in the config, "
+                "or skip files on purpose with `exclude:`")
 
     def matches(rule: Rule, names: Iterable[str]) -> bool:
         return any(n == "all" or n == rule.id or n in rule.tags for n in names)

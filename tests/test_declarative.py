@@ -474,8 +474,9 @@ def test_scaffolded_examples_are_not_scanned_with_the_project(tmp_path: Path,
 
 
 def test_truthy_operator_reads_compose_booleans() -> None:
-    values = {"x": [True, "yes", " On ", "1", "TRUE", False, "no", 1, 0, None, "host"]}
-    # truthy: false fails where the value is truthy (YAML true or true/yes/on/1, any case)
+    values = {"x": [True, "yes", " On ", "Y", "TRUE", False, "no", 1, "1", None, "host"]}
+    # truthy: false fails where the value is truthy (YAML true or y/yes/true/on, any case:
+    # compose-go's toBoolean; "1" is refused by Compose, not true)
     assert _fails({"path": "x[*]", "truthy": False}, values) == [("x", i) for i in range(5)]
     # the integer 1 is not a Compose boolean string; null is present and not truthy
     assert _fails({"path": "x[*]", "truthy": True}, values) == [("x", i) for i in range(5, 11)]

@@ -119,7 +119,7 @@ def collect(doc: Document, options: ScanOptions) -> DocRecord:
     """The readiness record of one Kubernetes document."""
     import json
 
-    from netlint.engine import place
+    from netlint.places import place
     from netlint.yamlnodes import locate
 
     record = DocRecord()

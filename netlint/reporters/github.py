@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from netlint.engine import ScanResult
+from netlint.escaping import escape_text
 from netlint.reporters.common import relative_uri, repository_root
+from netlint.resolve import ScanResult
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escaping, then every other control, C1 or bidi character made visible
+    (ESC sequences and BEL from a scanned file must not reach the log raw)."""
+    return escape_text(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

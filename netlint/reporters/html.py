@@ -12,8 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import os
-import tempfile
 from typing import Any
 
 from netlint.reporters.report_model import ReportData, ReportFinding
@@ -26,24 +24,6 @@ STATUS_LABEL = {"pass": "pass", "fail": "fail", "manual": "manual",
 
 def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write the whole report or nothing: a temporary file in the same directory, then a
-    rename over the target."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".netlint-", suffix=".tmp", dir=directory)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # what open() would have created, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _asset(name: str) -> str:

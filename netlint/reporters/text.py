@@ -4,6 +4,7 @@ the span, and a summary.  Colour only on a terminal and never with ``NO_COLOR``.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from itertools import groupby
 from typing import IO
@@ -12,8 +13,9 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from netlint.engine import ScanResult
-from netlint.findings import Finding
+from netlint.escaping import escape_text, has_unsafe
+from netlint.findings import NOT_ANALYSED, Finding
+from netlint.resolve import ScanResult
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 MAX_DOC_LINKS = 5  # list each rule's docs link after the findings when at most this many
@@ -37,12 +39,46 @@ def make_console(out: IO[str], color: bool | None = None) -> Console:
     )
 
 
+SNIPPET_WIDTH = 120  # characters of a source line shown around the finding's column
+SNIPPET_LEAD = 40  # of which before the column, when the line must be cut
+# rules whose finding is about a file that was not analysed: its line may be anything (a
+# credentials file reached through a link, a minified blob), so a line that looks like a
+# secret is not printed, only the position
+_SECRET_LOOKING = re.compile(
+    r"(?i)(secret|passw(or)?d|passwd|token|credential|private[_ -]?key|api[_-]?key|"
+    r"access[_-]?key|auth|bearer|BEGIN [A-Z ]*PRIVATE)"
+)
+
+
+def snippet_window(line: str, start: int, width: int) -> tuple[str, int, int]:
+    """The part of ``line`` shown for a finding at 0-based column ``start`` spanning
+    ``width`` characters, both escaped (control and bidi characters made visible) and
+    capped: (text, caret column, caret width).  A long line is cut to a window around
+    the column with an ellipsis on each cut side, so one finding prints a bounded amount
+    whatever the file (a minified 1 MB JSON line)."""
+    start = max(0, min(start, len(line)))
+    width = max(1, min(width, len(line) - start)) if line else 1
+    begin = 0
+    if len(line) > SNIPPET_WIDTH:
+        begin = max(0, min(start - SNIPPET_LEAD, len(line) - SNIPPET_WIDTH))
+    end = min(len(line), begin + SNIPPET_WIDTH)
+    head = "…" if begin > 0 else ""
+    tail = "…" if end < len(line) else ""
+    stop = min(start + width, end)
+    before = escape_text(line[begin:start])
+    marked = escape_text(line[start:stop]) or " "
+    text = head + before + marked + escape_text(line[stop:end]) + tail
+    return text, len(head) + len(before), len(marked)
+
+
 def _snippet(result: ScanResult, f: Finding) -> list[Text]:
     source = result.sources.get(f.path)
     if source is None:
         return []
     line = source.line_text(f.span.start_line)
     if not line.strip():
+        return []
+    if f.rule_id in NOT_ANALYSED and _SECRET_LOOKING.search(line):
         return []
     expanded = line.replace("\t", " ")
     gutter = f"{f.span.start_line:>6} | "
@@ -51,10 +87,10 @@ def _snippet(result: ScanResult, f: Finding) -> list[Text]:
         width = max(1, f.span.end_column - f.span.start_column)
     else:
         width = max(1, len(expanded.rstrip()) - start)
-    width = min(width, max(1, len(expanded) - start))
-    caret = Text(" " * (len(gutter) - 2) + "| " + " " * start)
-    caret.append("^" * width, style=_STYLE[f.severity.value])
-    return [Text(gutter + expanded, style="dim"), caret]
+    shown, column, caret_width = snippet_window(expanded, start, width)
+    caret = Text(" " * (len(gutter) - 2) + "| " + " " * column)
+    caret.append("^" * caret_width, style=_STYLE[f.severity.value])
+    return [Text(gutter + shown, style="dim"), caret]
 
 
 def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
@@ -62,19 +98,23 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
     console = make_console(out, color)
     if not quiet:
         for path, group in groupby(result.findings, key=lambda f: f.path):
-            console.print(Text(path, style="bold underline"))
+            shown_path = escape_text(path)
+            console.print(Text(shown_path, style="bold underline"))
             for f in group:
                 line = Text("  ")
-                line.append(f"{path}:{f.span.start_line}:{f.span.start_column}", style="bold")
+                line.append(f"{shown_path}:{f.span.start_line}:{f.span.start_column}",
+                            style="bold")
                 line.append("  ")
                 line.append(f"{f.severity.value:<7}", style=_STYLE[f.severity.value])
                 line.append(" ")
                 rule = result.rules.get(f.rule_id)
                 # a clickable link to the rule's docs on terminals that support it
-                line.append(f.rule_id, style=Style(color="magenta", link=rule.help_uri)
-                            if rule and rule.help_uri else "magenta")
+                line.append(escape_text(f.rule_id),
+                            style=Style(color="magenta", link=rule.help_uri)
+                            if rule and rule.help_uri and not has_unsafe(rule.help_uri)
+                            else "magenta")
                 line.append("  ")
-                line.append(f.message)
+                line.append(escape_text(f.message))
                 console.print(line)
                 for snippet in _snippet(result, f):
                     console.print(snippet)
@@ -84,9 +124,11 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
         console.print(Text("Findings per rule:", style="bold"))
         for rule_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             rule = result.rules.get(rule_id)
-            console.print(f"  {n:>5}  {rule_id}  {rule.title if rule else ''}", markup=False)
+            console.print(escape_text(f"  {n:>5}  {rule_id}  {rule.title if rule else ''}"),
+                          markup=False)
             if rule and rule.help_uri:
-                console.print(f"         {rule.help_uri}", markup=False, style="dim")
+                console.print(escape_text(f"         {rule.help_uri}"), markup=False,
+                              style="dim")
         console.print()
     console.print(summary_text(result))
     if result.findings and not quiet:
@@ -96,7 +138,7 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
             for rule_id in found:
                 rule = result.rules.get(rule_id)
                 if rule is not None and rule.help_uri:
-                    console.print(Text(f"  {rule_id}: {rule.help_uri}", style="dim"))
+                    console.print(Text(escape_text(f"  {rule_id}: {rule.help_uri}"), style="dim"))
 
 
 def summary_text(result: ScanResult) -> Text:
