@@ -29,7 +29,14 @@ class ScanOptions:
     # repository (never /proc, /dev or /sys)
     compose_allow_outside: bool = False
     config_file: str | None = None
+    # the directory `exclude` and `per-path-ignores` patterns are relative to: the config
+    # file's ("" = the current directory)
+    config_dir: str = ""
     root: str = "."  # directory SARIF uris are relative to
+    # the incremental cache (netlint/cache.py): the command line turns it on unless
+    # --no-cache or `cache: false`; None: the user's cache directory
+    cache: bool = False
+    cache_dir: str | None = None
     # compliance views (netlint/compliance): templates whose COLLECT runs even when none of
     # their rules is selected, and collector names whose records the scan result keeps
     collect_templates: list[str] = field(default_factory=list)

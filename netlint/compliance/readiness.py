@@ -172,6 +172,68 @@ def collect(doc: Document, options: ScanOptions) -> DocRecord:
     return record
 
 
+# --- the incremental cache stores records as JSON (netlint/cache.py) ------------------
+
+
+def _span_out(span: Span | None) -> list[int] | None:
+    return None if span is None else [span.start_line, span.start_column, span.end_line,
+                                      span.end_column]
+
+
+def _span_in(data: Any) -> Span | None:
+    if data is None:
+        return None
+    if not (isinstance(data, list) and len(data) == 4 and all(type(x) is int for x in data)):
+        raise ValueError("bad span")
+    return Span(*data)
+
+
+def encode(record: DocRecord, source: Source) -> Any:
+    """A record as JSON, or None (not cacheable) when it refers to another file."""
+    for pod in record.pods:
+        if pod.source is not source or any(v.source not in (None, source)
+                                           for v in pod.violations):
+            return None
+    if any(ns.source is not source for ns in record.namespaces):
+        return None
+    return {
+        "pods": [[p.namespace, p.workload, _span_out(p.span),
+                  [[v.rule_id, v.control, list(v.levels), v.message, v.source is not None,
+                    _span_out(v.span), v.context] for v in p.violations]]
+                 for p in record.pods],
+        "namespaces": [[n.name, [list(kv) for kv in n.labels], _span_out(n.span),
+                        [[k, _span_out(s)] for k, s in n.label_spans]]
+                       for n in record.namespaces],
+    }
+
+
+def decode(data: Any, source: Source) -> DocRecord:
+    """The inverse of :func:`encode`; a malformed entry raises (the cache treats it as a
+    miss)."""
+    from netlint.cache import BadEntry
+
+    try:
+        out = DocRecord()
+        for ns_name, workload, span, violations in data["pods"]:
+            found = tuple(
+                PodViolation(str(rid), str(control), tuple(map(str, levels)), str(message),
+                             source if placed else None, _span_in(vspan), str(context))
+                for rid, control, levels, message, placed, vspan, context in violations)
+            pod_span = _span_in(span)
+            assert pod_span is not None
+            out.pods.append(PodRecord(str(ns_name), str(workload), source, pod_span, found))
+        for name, labels, span, label_spans in data["namespaces"]:
+            ns_span = _span_in(span)
+            assert ns_span is not None
+            out.namespaces.append(NamespaceRecord(
+                str(name), tuple((str(k), str(v)) for k, v in labels), source, ns_span,
+                tuple((str(k), s) for k, raw in label_spans
+                      if (s := _span_in(raw)) is not None)))
+        return out
+    except (KeyError, TypeError, ValueError, AssertionError) as err:
+        raise BadEntry from err
+
+
 # --- the per-namespace view ----------------------------------------------------------
 
 

@@ -15,7 +15,10 @@ NETWORK_TEMPLATE = "metadata-reachable"  # any template whose COLLECT is the net
 
 def request_records(options: ScanOptions, network: bool = False) -> None:
     """Ask the engine to collect and keep the readiness (and network) records even when
-    no selected rule needs them."""
+    no selected rule needs them.  The incremental cache is not used then: it may reuse
+    the cross-file findings of unchanged files without rebuilding their records, which
+    the views read."""
+    options.cache = False
     options.collect_templates.append(READINESS_TEMPLATE)
     options.keep_records.append(_readiness.RECORDS)
     if network:

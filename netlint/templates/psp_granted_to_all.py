@@ -82,7 +82,33 @@ def _collect(doc: Document, options: ScanOptions) -> _Record:
     return record
 
 
-COLLECT = ("psp-rbac", _collect)
+def _encode(record: _Record, source: Source) -> Any:
+    if any(src is not source for *_, src, _span in record.psps):
+        return None
+    return {"psps": [[name, why, [s.start_line, s.start_column, s.end_line, s.end_column]]
+                     for name, why, _src, s in record.psps],
+            "roles": {k: sorted(v) for k, v in record.roles.items()},
+            "bindings": [[b, r, list(g)] for b, r, g in record.bindings]}
+
+
+def _decode(data: Any, source: Source) -> _Record:
+    from netlint.cache import BadEntry
+
+    try:
+        record = _Record()
+        for name, why, span in data["psps"]:
+            if not (isinstance(span, list) and len(span) == 4
+                    and all(type(x) is int for x in span)):
+                raise BadEntry
+            record.psps.append((str(name), str(why), source, Span(*span)))
+        record.roles = {str(k): {str(x) for x in v} for k, v in data["roles"].items()}
+        record.bindings = [(str(b), str(r), tuple(map(str, g))) for b, r, g in data["bindings"]]
+        return record
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise BadEntry from err
+
+
+COLLECT = ("psp-rbac", _collect, (_encode, _decode))
 
 
 def check_project(project: Project, params: Mapping[str, Any],

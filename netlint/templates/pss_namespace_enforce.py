@@ -12,14 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from netlint.compliance.readiness import LABEL_PREFIX, RECORDS, collect, records_of
+from netlint.compliance.readiness import (
+    LABEL_PREFIX,
+    RECORDS,
+    collect,
+    decode,
+    encode,
+    records_of,
+)
 from netlint.options import parse_pss_version
 from netlint.templates.base import Project, RuleContext, Violation
 
 TARGETS = ("kubernetes",)
 SCOPE = "project"
 PROJECT_KINDS = ("kubernetes",)
-COLLECT = (RECORDS, collect)
+COLLECT = (RECORDS, collect, (encode, decode))
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
