@@ -416,3 +416,53 @@ def test_psp_mapping_row(row: str, change: dict[str, Any], expected: str,
     [finding] = result.findings
     assert f"equivalent to the {expected} Pod Security Standard" in finding.message
     assert f"pod-security.kubernetes.io/enforce: {expected}" in finding.message
+
+
+# --- the GitHub Action's optional report step (scripts/action-report.sh) --------------
+
+
+def test_action_report_step_writes_the_page_and_the_job_summary(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "k8s dir").mkdir()
+    (tmp_path / "k8s dir" / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        "  containers: [{name: c, image: 'x<script>'}]\n")
+    outputs, summary = tmp_path / "out", tmp_path / "summary.md"
+    outputs.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INPUT_")}
+    env.update({"GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary),
+                "NETLINT_VENV": sys.prefix, "INPUT_PATHS": "'k8s dir' $(touch pwned)",
+                "NETLINT_REPORT_FILE": str(tmp_path / "r" / "netlint-report.html")})
+    proc = subprocess.run(["bash", str(root / "scripts" / "action-report.sh")], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not (tmp_path / "pwned").exists()  # input text is never run
+    recorded = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    # "$(touch" and "pwned)" are paths that do not exist: the report says so and the step
+    # records that no page was written, without failing the job
+    assert recorded["report-written"] == "false"
+    env["INPUT_PATHS"] = "'k8s dir'"
+    outputs.write_text("")
+    proc = subprocess.run(["bash", str(root / "scripts" / "action-report.sh")], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120)
+    recorded = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    assert recorded["report-written"] == "true", proc.stdout + proc.stderr
+    page = Path(recorded["report-file"]).read_text()
+    assert "x&lt;script&gt;" in page and "x<script>" not in page
+    text = summary.read_text()
+    assert "## netlint report" in text and "Pod Security Standards readiness" in text
+    # scanned text appears raw only inside fenced code (rendered as text), escaped elsewhere
+    outside, fenced = [], False
+    for line in text.splitlines():
+        if line.strip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            outside.append(line)
+    assert "<script" not in "\n".join(outside)
