@@ -152,6 +152,8 @@ class Engine:
     def check(self, loaded: Loaded, stats: ScanStats) -> ScanResult:
         """The rest of the scan once every file is loaded: the Compose, plain-YAML and
         cross-file rules, then resolution."""
+        # records the compliance views read (checking frees the rest)
+        records = {name: loaded.records.get(name, []) for name in self.options.keep_records}
         findings = self.checker.check_loaded(loaded, stats)
         notices: list[str] = []
         if loaded.render is not None:  # rendered findings: related places, overlays
@@ -166,7 +168,7 @@ class Engine:
                     loaded.suppressions.extend(comment_suppressions(source))
         kept, suppressed, reported = resolve(findings, loaded.suppressions, self.plan)
         return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed,
-                          notices=notices,
+                          notices=notices, records=records,
                           rendered_inputs=set(loaded.render.taken) if loaded.render else set())
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
