@@ -32,6 +32,11 @@ class ScanStats:
     files_lost: int = 0  # their worker process died: not analysed, the scan exits 2
     documents: Counter[str] = field(default_factory=Counter)
     rules_run: int = 0
+    # Helm charts and kustomizations (netlint/render/): rendered, wall time spent in the
+    # renderers, and input files not scanned because no renderer was found
+    rendered_units: int = 0
+    render_seconds: float = 0.0
+    files_not_scanned: int = 0
     # why each skipped file was skipped (shown by `scan --verbose`); see skips.py
     skip_reasons: dict[str, str] = field(default_factory=dict)
 
@@ -83,6 +88,8 @@ class Loaded:
     # real directories that files referenced by Compose may come from (the scanned trees
     # and their repositories; see discovery.tree_roots); None: the working directory's
     scan_roots: list[str] | None = None
+    # Helm/Kustomize rendering (netlint/render/units.py's RenderPlan), when it is on
+    render: Any = None
 
 
 @dataclass
@@ -109,9 +116,11 @@ class FileResult:
 
 
 def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
-              keep_unclassified: bool, source: Source | ReadProblem | None = None
-              ) -> FileResult:
-    """Read (unless ``source`` was read already) and parse one file."""
+              keep_unclassified: bool, source: Source | ReadProblem | None = None,
+              comments: bool = True) -> FileResult:
+    """Read (unless ``source`` was read already) and parse one file.  Rendered Helm or
+    Kustomize output is parsed without ``comments``: its comments are the templates',
+    read as suppressions from the templates themselves (netlint/render/)."""
     result = FileResult(entry, ScanStats(files=1))
     if source is None:
         source = read_source(entry, max_file_size)
@@ -126,18 +135,19 @@ def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
         result.findings.append(make(source.rule, entry.display, span, source.message))
         return result
     result.source = source
-    _parse_into(source, result, make, keep_unclassified)
+    _parse_into(source, result, make, keep_unclassified, comments)
     return result
 
 
 def _parse_into(source: Source, result: FileResult, make: FindingMaker,
-                keep_unclassified: bool) -> None:
+                keep_unclassified: bool, comments: bool = True) -> None:
     """Parse one file's text: its documents of a known kind (and, with
     ``keep_unclassified``, the others), its suppressions and its parse findings."""
     stats = result.stats
     docs, error = parse_documents(source)
     recognised = 0
-    result.suppressions.extend(comment_suppressions(source))
+    if comments:
+        result.suppressions.extend(comment_suppressions(source))
     for doc in docs:
         doc.kind = classify(doc.value, source.path)
         if doc.kind is not None:
