@@ -391,18 +391,42 @@ class Engine:
         stats.files_skipped -= len(matched & loaded.skipped)
 
     def _drop_same_defects(self, findings: list[Finding]) -> list[Finding]:
-        """Report a defect once when two selected rules describe it (non-root vs PSS)."""
+        """Report a defect once when two selected rules describe it at the same place.
+
+        The finding kept is the more severe (its effective severity, after overrides, then
+        the rule's security-severity), so a milder rule never hides or demotes the worst
+        problem there; on a full tie the rule a ``same-defect-as`` entry names wins (the
+        declaring rule is the less specific one).  Suppressions naming either rule still
+        silence the kept finding (see ``_suppress``)."""
         overlapping = {r.id: r.same_defect_as for r in self.rules.values() if r.same_defect_as}
         if not overlapping:
             return findings
-        places = {(f.rule_id, f.path, f.span.start_line, f.span.start_column) for f in findings}
-        return [
-            f for f in findings
-            if not any(
-                (other, f.path, f.span.start_line, f.span.start_column) in places
-                for other in overlapping.get(f.rule_id, ())
-            )
-        ]
+        twins = self._same_defect_names()
+        at: dict[tuple[str, str, int, int], list[Finding]] = {}
+        for f in findings:
+            if f.rule_id in twins:
+                at.setdefault((f.rule_id, f.path, f.span.start_line, f.span.start_column),
+                              []).append(f)
+
+        def rank(f: Finding) -> tuple[int, float]:
+            rule = self.all_rules.get(f.rule_id)
+            return f.severity.rank, rule.security_severity if rule else 0.0
+
+        def outranked(f: Finding) -> bool:
+            mine = rank(f)
+            for other in twins.get(f.rule_id, ())[1:]:
+                rivals = at.get((other, f.path, f.span.start_line, f.span.start_column))
+                if not rivals:
+                    continue
+                theirs = max(rank(r) for r in rivals)
+                if theirs > mine or (theirs == mine and (
+                        other in overlapping.get(f.rule_id, ())
+                        or (f.rule_id not in overlapping.get(other, ())
+                            and other < f.rule_id))):
+                    return True
+            return False
+
+        return [f for f in findings if f.rule_id not in twins or not outranked(f)]
 
     def _params(self, rule: Rule) -> Mapping[str, Any]:
         override = self.options.rule_params.get(rule.id)

@@ -87,7 +87,7 @@ def test_github_format_and_step_summary(tmp_path: Path, monkeypatch: pytest.Monk
             "non-zero UID") in lines
     text = summary.read_text()
     assert text.startswith("earlier step\n## netlint\n")  # appended, not overwritten
-    assert "| `k8s-container-runs-as-root` | error | 2 |" in text
+    assert "| `k8s-container-runs-as-root` | warning | 2 |" in text
     assert "| examples/deployment-web.yaml:26:13 | error | `k8s-run-as-user-root` |" in text
 
 
