@@ -100,6 +100,7 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
         "pss-version": "pss_version", "pss-level": "pss_level", "namespace": "namespace",
         "fail-on": "fail_on", "max-file-size": "max_file_size", "jobs": "jobs",
         "compose-ignore-env": "compose_ignore_env",
+        "join-scope": "join_scope", "clouds": "clouds",
     }
     for key, attr in simple.items():
         if key in data:

@@ -204,6 +204,8 @@ class Engine:
         project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
+        paths, context = list(paths), list(context)
+        self.options.scan_roots = [*paths, *context]  # the fallback join units
         entries, walk_problems = discover(paths, self.options.exclude)
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
@@ -219,7 +221,6 @@ class Engine:
         for path, problem in walk_problems:
             loaded.findings.append(self._finding("unreadable-file", path, Span(1, 1, 1, 2),
                                                  problem))
-        context = list(context)
         if context and self._has_project_rules():
             self._load_context(context, {os.path.realpath(e.path) for e in entries}, loaded)
         return self.check(loaded, stats)

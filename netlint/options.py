@@ -27,6 +27,11 @@ class ScanOptions:
     compose_ignore_env: bool = False
     config_file: str | None = None
     root: str = "."  # directory SARIF uris are relative to
+    # cross-file joins (netlint/model/units.py): "unit" | "scan" | globs that each form one
+    join_scope: str | list[str] = "unit"
+    clouds: list[str] = field(default_factory=list)  # opt-in metadata endpoints ("alibaba")
+    # the directories scanned (and given as --context): the fallback join units
+    scan_roots: list[str] = field(default_factory=list)
 
 
 def parse_pss_version(text: str) -> tuple[int, int]:

@@ -23,10 +23,41 @@ from netlint.loaders.kubernetes import objects, pod_specs
 from netlint.model.cidrs import EMPTY_IPS, PUBLIC_IPS, IPSet, PortSet, covers_internet
 from netlint.model.netpol import NetRule, Policy, Tier, namespace_labels, policies_of, tier_of
 from netlint.model.selectors import LabelSelector
+from netlint.model.units import Units
 from netlint.source import Source, Span
 from netlint.yamlnodes import Document, Path
 
-DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80", "100.100.100.200:80"]
+# every major cloud's IPv4 endpoint, and AWS's IPv6 one; Alibaba Cloud's 100.100.100.200
+# is an ordinary shared-address (RFC 6598) IP elsewhere, so it is opt-in (``clouds``)
+DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80"]
+CLOUD_METADATA: dict[str, list[str]] = {"alibaba": ["100.100.100.200:80"]}
+METADATA_RULE = "metadata-endpoint-reachable"
+
+
+def relative_file(path: str, to: str) -> str:
+    """``path`` as seen from the file ``to`` (for messages naming another file of a unit)."""
+    import os
+
+    base = os.path.dirname(to)
+    rel = os.path.relpath(path, base) if base else path
+    return path if rel.startswith("..") or os.path.isabs(path) != os.path.isabs(to) else rel
+
+
+def metadata_endpoints(options: Any, params: Mapping[str, Any] | None = None
+                       ) -> list[Endpoint]:
+    """The metadata endpoints a scan checks: the rule's ``endpoints`` param (this rule's,
+    else the metadata rule's, so one setting covers every rule), else the defaults; plus
+    the endpoints of the clouds named in ``clouds``."""
+    chosen = (params or {}).get("endpoints") or (
+        getattr(options, "rule_params", {}).get(METADATA_RULE, {}).get("endpoints")
+        or DEFAULT_METADATA)
+    extra = [e for cloud in getattr(options, "clouds", ()) for e in CLOUD_METADATA.get(cloud, ())]
+    out: list[Endpoint] = []
+    for text in [*chosen, *extra]:
+        ep = parse_endpoint(text)
+        if ep not in out:
+            out.append(ep)
+    return out
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,9 @@ class Workload:
     path: Path  # the object's metadata.name (or the object)
     location: tuple[Source, Span]  # where ``path`` is
     context: str  # the finding identity the engine derives from ``path``
+    # hostNetwork: true: network policies do not govern it on most network plugins (the
+    # Kubernetes documentation leaves it undefined), so nothing isolates it
+    host_network: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -78,6 +112,7 @@ class WorkloadRecord:
     path: Path
     location: tuple[Source, Span]
     context: str
+    host_network: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -90,6 +125,7 @@ class NetDoc:
     workloads: list[WorkloadRecord]
     namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]]
     tiers: list[Tier]
+    file: str = ""  # the document's file (its join unit: netlint/model/units.py)
 
 
 @dataclass(frozen=True)
@@ -109,6 +145,7 @@ class NetworkModel:
     by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
     cluster_wide: list[Policy] = field(default_factory=list)
     tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
+    unit: str = ""  # the join unit (netlint/model/units.py); "" for the whole scan
     # per namespace: the candidate policies split by how they select (see _Space); per
     # workload: the policies that select it apart from those selecting the whole namespace
     _spaces: dict[str, _Space] = field(default_factory=dict)
@@ -169,11 +206,15 @@ class NetworkModel:
         return got
 
     def egress_policies(self, w: Workload) -> list[Policy]:
+        if w.host_network:
+            return []
         return [p for p in self.selecting(w) if p.egress_isolating]
 
     def isolated(self, w: Workload) -> bool:
         """Whether some policy isolates ``w`` for egress (``egress_policies`` is not
-        empty), without listing them."""
+        empty), without listing them; a host-network pod never is."""
+        if w.host_network:
+            return False
         return self._space(w).whole_isolating or any(
             p.egress_isolating for _, p in self._varying_of(w))
 
@@ -183,15 +224,20 @@ class NetworkModel:
         out = []
         chosen = {id(q) for q in self.selecting(w)}
         for p in self.candidates(w.namespace):
+            # a policy in another file of the unit is named with its file
+            label = (p.label if p.doc.path == w.file
+                     else f"{p.label} ({relative_file(p.doc.path, w.file)})")
             if id(p) in chosen:
                 if not p.egress_isolating:
-                    out.append(f"{p.label} selects it but does not isolate it for egress")
+                    out.append(f"{label} selects it but does not isolate it for egress")
             elif p.egress_isolating and p.selects_pods:
-                out.append(f"{p.label} has Egress but its selector ({p.selector_text}) "
+                out.append(f"{label} has Egress but its selector ({p.selector_text}) "
                            "does not match it")
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
+        if w.host_network:
+            return Decision(True, "host network")
         space = self._space(w)
         varying = [e for e in self._varying_of(w) if _relevant(e[1])]
         if space.whole_local or any(_local(p) for _, p in varying):
@@ -431,10 +477,11 @@ def collect(doc: Document, default_ns: str = "default") -> NetDoc:
         src, span, context = place(doc, path)
         labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
         workloads.append(WorkloadRecord(obj.label, obj.namespace(default_ns), labels,
-                                        doc.path, doc.index, path, (src, span), context))
+                                        doc.path, doc.index, path, (src, span), context,
+                                        pod.spec.get("hostNetwork") is True))
     if not (policies or workloads or namespaces or tiers):
         return _NOTHING  # most documents (one shared record: nothing to keep per document)
-    return NetDoc(policies, workloads, namespaces, tiers)
+    return NetDoc(policies, workloads, namespaces, tiers, doc.path)
 
 
 _NOTHING = NetDoc([], [], [], [])  # read only
@@ -449,7 +496,7 @@ def _workload(r: WorkloadRecord, ns_declared: Mapping[str, dict[str, str]]) -> W
     for k, v in ns_labels.items():
         labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
     return Workload(r.label, ns, labels, ns_labels, r.file, r.index, r.path, r.location,
-                    r.context)
+                    r.context, r.host_network)
 
 
 def build_model(documents: Iterable[Document], default_ns: str = "default") -> NetworkModel:
@@ -475,14 +522,36 @@ def model_of(records: Iterable[NetDoc]) -> NetworkModel:
     return NetworkModel(policies, workloads, namespaces, tiers=tiers)
 
 
-def shared_model(documents: list[Document], shared: dict[str, Any],
-                 default_ns: str, records: list[NetDoc] | None = None) -> NetworkModel:
-    """The scan's model, built once and shared by every network rule: from the records
-    collected while loading, or else from the documents."""
-    key = f"netpol.model.{default_ns}"
-    model = shared.get(key)
-    if model is None:
-        model = (model_of(records) if records is not None
-                 else build_model(documents, default_ns))
-        shared[key] = model
-    return model  # type: ignore[no-any-return]
+def models_of(records: Iterable[NetDoc], units: Units | None = None) -> list[NetworkModel]:
+    """One model per join unit (see :mod:`netlint.model.units`), in scan order of each
+    unit's first file; Calico Tier objects order tiers wherever they are."""
+    records = list(records)
+    if units is None:
+        return [model_of(records)]
+    by_unit: dict[str, list[NetDoc]] = {}
+    for rec in records:
+        if rec is not _NOTHING:
+            by_unit.setdefault(units.unit_of(rec.file), []).append(rec)
+    tiers = [t for rec in records for t in rec.tiers]
+    out = []
+    for unit, recs in by_unit.items():
+        m = model_of(recs)
+        m.unit = unit
+        for tier in tiers:
+            m.tiers.setdefault(tier.name, tier)
+        out.append(m)
+    return out
+
+
+def shared_models(documents: list[Document], shared: dict[str, Any], default_ns: str,
+                  records: list[NetDoc] | None = None, units: Units | None = None
+                  ) -> list[NetworkModel]:
+    """The scan's models (one per join unit), built once and shared by every network
+    rule: from the records collected while loading, or else from the documents."""
+    key = f"netpol.models.{default_ns}"
+    models = shared.get(key)
+    if models is None:
+        if records is None:
+            records = [collect(d, default_ns) for d in documents if d.kind == "kubernetes"]
+        models = shared[key] = models_of(records, units)
+    return models  # type: ignore[no-any-return]

@@ -7,7 +7,7 @@ from typing import Any
 
 from netlint.model.cidrs import PortSet, covers_internet
 from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
-from netlint.templates._netpol import model, parse_port_specs, rule_name
+from netlint.templates._netpol import models, parse_port_specs, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 
 SCOPE = "project"
@@ -24,7 +24,7 @@ DEFAULT_PORTS = ["22", "2379-2380", "10250"]
 def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                   ) -> Iterator[Violation]:
     mgmt = PortSet.of(parse_port_specs(list(params.get("ports", DEFAULT_PORTS))))
-    for p in model(project, ctx).policies:
+    for p in (p for m in models(project, ctx) for p in m.policies):
         for r in p.ingress:
             if r.action != "allow":  # Pass delegates to the next tier or layer
                 continue
