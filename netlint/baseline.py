@@ -17,11 +17,11 @@ from dataclasses import replace
 from typing import Any
 
 from netlint import __version__
-from netlint.engine import ScanResult
 from netlint.errors import UsageError
 from netlint.findings import Finding
 from netlint.fingerprints import stable_fingerprint
-from netlint.reporters.common import relative_uri, repository_root
+from netlint.resolve import ScanResult
+from netlint.uris import relative_uri, repository_root
 
 BASELINE_VERSION = 1
 

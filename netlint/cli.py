@@ -55,9 +55,13 @@ def main() -> None:
 
 def build_options(
     paths: tuple[str, ...], config: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-    rules_dirs: tuple[str, ...], extra: dict[str, Any],
+    rules_dirs: tuple[str, ...], *, fail_on: str | None = None, pss_version: str | None = None,
+    pss_level: str | None = None, namespace: str | None = None,
+    include_suppressed: bool | None = None, compose_ignore_env: bool | None = None,
+    envoy_validate: bool | None = None, jobs: int | None = None,
 ) -> Any:
-    """Defaults < config file < command line."""
+    """Defaults < config file < command line.  A command-line option left out (None)
+    keeps what the config file or the default says."""
     from netlint.config import apply_config, find_config, load_config
     from netlint.options import ScanOptions
 
@@ -72,9 +76,22 @@ def build_options(
     if ignore:
         options.ignore = [*options.ignore, *_split(ignore)]
     options.rule_dirs.extend(rules_dirs)
-    for key, value in extra.items():
-        if value is not None:
-            setattr(options, key, value)
+    if fail_on is not None:
+        options.fail_on = fail_on
+    if pss_version is not None:
+        options.pss_version = pss_version
+    if pss_level is not None:
+        options.pss_level = pss_level
+    if namespace is not None:
+        options.namespace = namespace
+    if include_suppressed is not None:
+        options.include_suppressed = include_suppressed
+    if compose_ignore_env is not None:
+        options.compose_ignore_env = compose_ignore_env
+    if envoy_validate is not None:
+        options.envoy_validate = envoy_validate
+    if jobs is not None:
+        options.jobs = jobs
     return options
 
 
@@ -163,12 +180,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          include_suppressed: bool | None, compose_ignore_env: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
     """Scan files and directories (or - for stdin)."""
-    options = build_options(paths, config, select, ignore, rules_dirs, {
-        "fail_on": fail_on, "pss_version": pss_version, "pss_level": pss_level,
-        "namespace": namespace, "include_suppressed": include_suppressed,
-        "compose_ignore_env": compose_ignore_env, "envoy_validate": envoy_validate,
-        "jobs": jobs,
-    })
+    options = build_options(
+        paths, config, select, ignore, rules_dirs, fail_on=fail_on, pss_version=pss_version,
+        pss_level=pss_level, namespace=namespace, include_suppressed=include_suppressed,
+        compose_ignore_env=compose_ignore_env, envoy_validate=envoy_validate, jobs=jobs)
     if options.envoy_validate:
         import shutil
 
@@ -242,9 +257,8 @@ def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tu
     """Record the current findings so `scan --baseline` reports only new ones."""
     from netlint import baseline
 
-    options = build_options(paths, config, select, ignore, rules_dirs, {
-        "pss_version": pss_version, "pss_level": pss_level, "namespace": namespace,
-    })
+    options = build_options(paths, config, select, ignore, rules_dirs,
+                            pss_version=pss_version, pss_level=pss_level, namespace=namespace)
     result = _run_scan(paths, context_paths, options, show_progress=True)
     count = baseline.write(result, output)
     click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
@@ -265,7 +279,7 @@ def exit_code(result: Any, fail_on: str) -> int:
 
 def _rule_dirs(config: str | None, rules_dirs: tuple[str, ...]) -> list[str]:
     """User rule directories: the config's `rules:` (nearest config by default) + --rules."""
-    options = build_options((), config, (), (), rules_dirs, {})
+    options = build_options((), config, (), (), rules_dirs)
     return list(options.rule_dirs)
 
 
@@ -364,7 +378,7 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
     from netlint.model.report import egress_rows
     from netlint.templates._netpol import RECORDS, units
 
-    options = build_options(paths, None, (), (), (), {"namespace": namespace})
+    options = build_options(paths, None, (), (), (), namespace=namespace)
     engine = Engine(options)
     entries, _ = discover(paths, options.exclude)
     stats = ScanStats()

@@ -19,22 +19,23 @@ passed explicitly (options and rules), so ``fork``, ``spawn`` and ``forkserver``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from netlint.check import Checker
 from netlint.discovery import STDIN, FileEntry
 from netlint.findings import Finding
+from netlint.load import Loaded, ScanStats
 from netlint.options import ScanOptions
+from netlint.plan import RulePlan
+from netlint.registry import Rule
 from netlint.source import Source
 from netlint.suppressions import Suppression
 from netlint.yamlnodes import Document
 
-if TYPE_CHECKING:
-    from netlint.engine import Engine, ScanStats, _Loaded
-    from netlint.registry import Rule
-
-_ENGINE: Engine | None = None  # the worker's engine, built once per process
+_CHECKER: Checker | None = None  # the worker's checker, built once per process
 
 
 @dataclass
@@ -51,19 +52,15 @@ class _ChunkResult:
 
 
 def _init_worker(options: ScanOptions, rules: Mapping[str, Rule]) -> None:
-    global _ENGINE
-    from netlint.engine import Engine
-
-    _ENGINE = Engine(options, rules)
+    global _CHECKER
+    _CHECKER = Checker(RulePlan(options, rules))
 
 
 def _scan_chunk(entries: Sequence[FileEntry]) -> _ChunkResult:
-    from netlint.engine import ScanStats
-
-    engine = _ENGINE
-    assert engine is not None, "worker not initialised"
+    checker = _CHECKER
+    assert checker is not None, "worker not initialised"
     stats = ScanStats()
-    loaded = engine.load(entries, stats)  # keeps only the documents project rules read
+    loaded = checker.load_and_check(entries, stats)  # keeps only what project rules read
     return _ChunkResult(loaded.findings, loaded.rule_findings, loaded.sources,
                         loaded.documents, loaded.suppressions, loaded.unclassified,
                         loaded.skipped, stats, loaded.records)
@@ -75,19 +72,17 @@ def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]
     return [entries[i:i + size] for i in range(0, len(entries), size)]
 
 
-def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats,
-                  jobs: int, progress: Callable[[int, int], None] | None = None) -> _Loaded:
+def load_parallel(checker: Checker, entries: Sequence[FileEntry], stats: ScanStats,
+                  jobs: int, progress: Callable[[int, int], None] | None = None) -> Loaded:
     """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent)."""
     import multiprocessing
 
-    from netlint.engine import _Loaded
-
     if any(e.path == STDIN for e in entries):
-        return engine.load(entries, stats, progress)  # a worker cannot read our stdin
-    loaded = _Loaded(checked=True)
+        return checker.load_and_check(entries, stats, progress)  # a worker cannot read stdin
+    loaded = Loaded(checked=True)
     ctx = multiprocessing.get_context()
     with ctx.Pool(jobs, initializer=_init_worker,
-                  initargs=(engine.options, engine.all_rules)) as pool:
+                  initargs=(checker.options, checker.plan.all_rules)) as pool:
         chunks = _chunks(entries, jobs)
         results = []
         done = 0
@@ -111,3 +106,17 @@ def load_parallel(engine: Engine, entries: Sequence[FileEntry], stats: ScanStats
         stats.merge(r.stats)
     loaded.rule_findings = rule_findings
     return loaded
+
+
+PARALLEL_MIN_FILES = 50  # fewer files are scanned in-process (pre-commit latency)
+
+
+def effective_jobs(jobs: int, files: int, bulk_to_parent: bool = False) -> int:
+    """Worker processes for a scan of ``files`` files: 0 means one per core unless most
+    documents would have to travel back to the parent; small scans and single-core
+    machines stay in-process."""
+    if jobs <= 0:
+        jobs = 1 if bulk_to_parent else (os.cpu_count() or 1)
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(jobs, files // 8 or 1))

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from netlint.check import Checker
 from netlint.cli import main
 from netlint.engine import Engine
 from netlint.findings import Severity
@@ -95,11 +96,11 @@ def test_context_is_not_read_without_cross_file_rules(tmp_path: Path,
     (tmp_path / "web.yaml").write_text(_deployment("web", "shop"))
     (tmp_path / "policy.yaml").write_text(POLICY)
     engine = Engine(ScanOptions(select=["k8s-run-as-user-root"]))
-    assert not engine._has_project_rules()
-    assert _engine()._has_project_rules()
+    assert not engine.plan.has_project_rules()
+    assert _engine().plan.has_project_rules()
 
     def fail(*args: object) -> None:
         raise AssertionError("context files were read")
 
-    monkeypatch.setattr(Engine, "_load_context", fail)
+    monkeypatch.setattr(Checker, "load_context", fail)
     engine.scan([str(tmp_path / "web.yaml")], context=[str(tmp_path)])

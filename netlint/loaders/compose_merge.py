@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from netlint.loaders.compose_values import parse_mount, parse_port
 from netlint.yamlnodes import ItemPos, KeyPos, YList, YMap, new_list, new_map
 
 REPLACED = frozenset({"command", "entrypoint", "test"})
@@ -78,15 +79,11 @@ def _merge_unique(base: YList, over: YList, key: str) -> YList:
 def unique_key(attr: str, item: Any) -> Any:
     """The spec's unique key of an entry of ``ports``/``volumes``/``secrets``/``configs``."""
     if attr == "ports":
-        from netlint.loaders.compose import parse_port
-
         port = parse_port(item)
         if port is None:
             return None
         return (port.host_ip, port.target, port.published, port.protocol)
     if attr == "volumes":
-        from netlint.loaders.compose import parse_mount
-
         mount = parse_mount(item)
         return mount.target if mount is not None else None
     if isinstance(item, str):

@@ -451,7 +451,7 @@ def internet_access(policies: list[Policy]) -> InternetAccess | None:
 
 def collect(doc: Document, default_ns: str = "default") -> NetDoc:
     """The network model's record of one document (see :class:`NetDoc`)."""
-    from netlint.engine import place
+    from netlint.places import place
 
     if doc.kind != "kubernetes":
         return _NOTHING

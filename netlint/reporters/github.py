@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from netlint.engine import ScanResult
 from netlint.reporters.common import relative_uri, repository_root
+from netlint.resolve import ScanResult
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from netlint import __version__
-from netlint.engine import ScanResult
 from netlint.fingerprints import stable_fingerprint
 from netlint.reporters.common import relative_uri, repository_root
+from netlint.resolve import ScanResult
 
 
 def to_json(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from netlint import __version__
-from netlint.engine import ScanResult
 from netlint.findings import Finding
 from netlint.fingerprints import line_hashes, stable_fingerprint
 from netlint.registry import Rule
@@ -16,6 +15,7 @@ from netlint.reporters.common import (
     rule_help_markdown,
     rule_help_text,
 )
+from netlint.resolve import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netlint/netlint"

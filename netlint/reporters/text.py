@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from netlint.engine import ScanResult
 from netlint.findings import Finding
+from netlint.resolve import ScanResult
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 MAX_DOC_LINKS = 5  # list each rule's docs link after the findings when at most this many

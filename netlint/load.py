@@ -1,0 +1,154 @@
+"""Load: read each file once, parse it into positioned documents, classify them, and
+collect the file's suppressions.
+
+This step reports what reading and parsing find (``unreadable-file``, ``parse-error``,
+``yaml-duplicate-key``, ...) and runs no rule; the check step (``check.py``) runs rules on
+what is loaded here.  Compose documents are assembled into projects (base and override
+files, includes, extends) here too, once every file is loaded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from netlint.discovery import FileEntry, ReadProblem, classify, read_source
+from netlint.findings import Finding
+from netlint.options import ScanOptions
+from netlint.severities import FindingMaker
+from netlint.source import Source, Span
+from netlint.suppressions import Suppression, annotation_suppressions, comment_suppressions
+from netlint.yamlnodes import Document, parse_documents
+
+
+@dataclass
+class ScanStats:
+    files: int = 0
+    files_skipped: int = 0  # parsed, but no Kubernetes, Compose or Envoy document in them
+    files_failed: int = 0  # could not be read or parsed at all
+    documents: Counter[str] = field(default_factory=Counter)
+    rules_run: int = 0
+
+    @property
+    def documents_total(self) -> int:
+        return sum(self.documents.values())
+
+    def merge(self, other: ScanStats) -> None:
+        self.files += other.files
+        self.files_skipped += other.files_skipped
+        self.files_failed += other.files_failed
+        self.documents.update(other.documents)
+
+
+@dataclass
+class Loaded:
+    """What loading (and, with ``checked``, checking while loading) produced."""
+
+    sources: list[Source] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # from reading and parsing
+    # from document-scope rules that already ran while loading (see check.load_and_check)
+    rule_findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    checked: bool = False  # document-scope rules already ran on non-Compose documents
+    # context files (``--context``): their documents join the project for cross-file rules,
+    # but nothing is reported in them
+    context_documents: list[Document] = field(default_factory=list)
+    context_paths: set[str] = field(default_factory=set)
+    # documents of no known kind, kept only for rules that read them (declarative rules
+    # with `target: any`), and the files counted as skipped when loaded
+    unclassified: list[Document] = field(default_factory=list)
+    skipped: set[str] = field(default_factory=set)
+    # what project-scope templates collected from each document while it was loaded
+    # (their ``COLLECT``), by collector name, in scan order
+    records: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def load_entry(entry: FileEntry, loaded: Loaded, stats: ScanStats, max_file_size: int,
+               make: FindingMaker, keep_unclassified: bool) -> None:
+    """Read and parse one file into ``loaded``."""
+    stats.files += 1
+    source = read_source(entry, max_file_size)
+    if isinstance(source, ReadProblem):
+        stats.files_failed += 1
+        span = Span(source.line, source.column, source.line, source.column + 1)
+        loaded.findings.append(make(source.rule, entry.display, span, source.message))
+        return
+    loaded.sources.append(source)
+    load_source(source, loaded, stats, make, keep_unclassified)
+
+
+def load_source(source: Source, loaded: Loaded, stats: ScanStats, make: FindingMaker,
+                keep_unclassified: bool) -> None:
+    """Parse one file's text into ``loaded``: its documents of a known kind (and, with
+    ``keep_unclassified``, the others), its suppressions and its parse findings."""
+    docs, error = parse_documents(source)
+    recognised = 0
+    loaded.suppressions.extend(comment_suppressions(source))
+    for doc in docs:
+        doc.kind = classify(doc.value, source.path)
+        if doc.kind is not None:
+            recognised += 1
+            stats.documents[doc.kind] += 1
+            loaded.documents.append(doc)
+            if doc.kind == "kubernetes":
+                loaded.suppressions.extend(_annotation_suppressions(doc))
+        elif keep_unclassified:
+            loaded.unclassified.append(doc)
+        if doc.duplicates and doc.kind is not None:
+            for dup in doc.duplicates:
+                src, kl, kc, kel, kec = dup.duplicate[:5]
+                first_line = dup.first[1] + 1
+                loaded.findings.append(make(
+                    "yaml-duplicate-key", src.path, src.span(kl, kc, kel, kec),
+                    f"key '{dup.key}' appears again (first on line {first_line}); "
+                    "Kubernetes and Compose silently keep only this last value",
+                    context=f"duplicate {dup.key}",
+                ))
+    if error is not None:
+        stats.files_failed += 1 if not docs else 0
+        loaded.findings.append(make(
+            error.rule, source.path, _point(source, error.line0, error.col0), error.message,
+        ))
+    elif recognised == 0:
+        stats.files_skipped += 1
+        loaded.skipped.add(source.path)
+
+
+def assemble_compose(loaded: Loaded, options: ScanOptions, make: FindingMaker) -> None:
+    """Replace the Compose documents by one merged document per Compose project
+    (base + override files, includes, extends, interpolation); see loaders/compose.py."""
+    if not any(d.kind == "compose" and not d.cache.get("compose_assembled")
+               for d in loaded.documents):
+        return
+    from netlint.loaders.compose import assemble_projects
+
+    done = assemble_projects(loaded.documents, options.compose_ignore_env,
+                             options.max_file_size)
+    loaded.documents = done.documents
+    known = {s.path for s in loaded.sources}
+    added = [s for s in done.sources if s.path not in known]
+    loaded.sources.extend(added)
+    for source in added:  # files that Compose includes or extends
+        loaded.suppressions.extend(comment_suppressions(source))
+    for path, message in done.errors:
+        loaded.findings.append(make("internal-error", path, Span(1, 1, 1, 1),
+                                    message + "; please report this"))
+
+
+def _annotation_suppressions(doc: Document) -> list[Suppression]:
+    from netlint.loaders.kubernetes import objects
+
+    return annotation_suppressions(doc, ((o.path, o.value) for o in objects(doc)))
+
+
+def _point(source: Source, line0: int, col0: int) -> Span:
+    """A one-character span at a parser mark, kept inside the text (an error at the end of
+    the file points at the end of its last line, not at a line that does not exist)."""
+    line = line0 + 1
+    while line > 1 and not source.line_text(line).strip():
+        line -= 1
+        col0 = len(source.line_text(line))
+    col = min(col0, len(source.line_text(line))) + 1
+    return Span(line, col, line, col + 1)

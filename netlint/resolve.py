@@ -1,0 +1,168 @@
+"""Resolve: from every finding of the scan to the ones reported.
+
+In order: a defect that two selected rules describe is reported once (same defect), the
+config's ``per-path-ignores`` drop findings by path, and suppressions (comments and
+annotations, collected while loading) silence findings; unused suppressions are reported.
+The result is sorted.  A baseline (``baseline.py``) applies to the result afterwards.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from netlint.findings import Finding
+from netlint.load import ScanStats
+from netlint.plan import RulePlan
+from netlint.registry import Rule
+from netlint.source import Source
+from netlint.suppressions import Suppression
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    stats: ScanStats
+    rules: dict[str, Rule]  # the rules that ran (for SARIF metadata and summaries)
+    sources: dict[str, Source]
+    suppressed: list[Finding] = field(default_factory=list)
+    # set when a baseline was applied (netlint/baseline.py): findings it hid, and its
+    # entries that matched nothing
+    baselined: int | None = None
+    baseline_stale: int | None = None
+
+
+def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan
+            ) -> tuple[list[Finding], list[Finding], dict[str, Rule]]:
+    """(reported findings, suppressed findings, the rules they name), both lists sorted."""
+    findings = drop_same_defects(findings, plan.rules, plan.all_rules)
+    findings = apply_path_ignores(findings, plan.options.per_path_ignores, plan.all_rules)
+    kept, suppressed = suppress(findings, suppressions, plan)
+    kept.sort()
+    suppressed.sort()
+    reported = dict(plan.rules)
+    for f in (*kept, *suppressed):
+        if f.rule_id in plan.all_rules:
+            reported.setdefault(f.rule_id, plan.all_rules[f.rule_id])
+    return kept, suppressed, reported
+
+
+def drop_same_defects(findings: list[Finding], rules: Mapping[str, Rule],
+                      all_rules: Mapping[str, Rule] | None = None) -> list[Finding]:
+    """Report a defect once when two selected rules describe it at the same place.
+
+    The finding kept is the more severe (its effective severity, after overrides, then
+    the rule's security-severity), so a milder rule never hides or demotes the worst
+    problem there; on a full tie the rule a ``same-defect-as`` entry names wins (the
+    declaring rule is the less specific one), then the smaller id.  Suppressions naming
+    either rule still silence the kept finding (see :func:`suppress`)."""
+    overlapping = {r.id: r.same_defect_as for r in rules.values() if r.same_defect_as}
+    if not overlapping:
+        return findings
+    known = all_rules if all_rules is not None else rules
+    twins = same_defect_names(known)
+    at: dict[tuple[str, str, int, int], list[Finding]] = {}
+    for f in findings:
+        if f.rule_id in twins:
+            at.setdefault((f.rule_id, f.path, f.span.start_line, f.span.start_column),
+                          []).append(f)
+
+    def rank(f: Finding) -> tuple[int, float]:
+        rule = known.get(f.rule_id)
+        return f.severity.rank, rule.security_severity if rule else 0.0
+
+    def outranked(f: Finding) -> bool:
+        mine = rank(f)
+        for other in twins.get(f.rule_id, ())[1:]:
+            rivals = at.get((other, f.path, f.span.start_line, f.span.start_column))
+            if not rivals:
+                continue
+            theirs = max(rank(r) for r in rivals)
+            if theirs > mine or (theirs == mine and (
+                    other in overlapping.get(f.rule_id, ())
+                    or (f.rule_id not in overlapping.get(other, ()) and other < f.rule_id))):
+                return True
+        return False
+
+    return [f for f in findings if f.rule_id not in twins or not outranked(f)]
+
+
+def apply_path_ignores(findings: list[Finding], ignores: Mapping[str, list[str]],
+                       all_rules: Mapping[str, Rule]) -> list[Finding]:
+    """Drop findings that the config's ``per-path-ignores`` ignore (by id, tag or all)."""
+    if not ignores:
+        return findings
+    out = []
+    for f in findings:
+        path = f.path.replace("\\", "/")
+        if any(
+            (fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path, f"*/{glob}"))
+            and (f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids))
+            for glob, ids in ignores.items()
+        ):
+            continue
+        out.append(f)
+    return out
+
+
+def same_defect_names(all_rules: Mapping[str, Rule]) -> dict[str, tuple[str, ...]]:
+    """rule id -> the ids of every rule that reports the same defect (itself first)."""
+    groups: dict[str, set[str]] = {}
+    for rule in all_rules.values():
+        for other in rule.same_defect_as:
+            group = groups.get(rule.id, {rule.id}) | groups.get(other, {other})
+            for member in group:
+                groups[member] = group
+    return {rid: (rid, *sorted(g - {rid})) for rid, g in groups.items()}
+
+
+def suppress(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan
+             ) -> tuple[list[Finding], list[Finding]]:
+    """(kept, silenced): findings a suppression covers are silenced (marked with its
+    reason); unused suppressions become ``unused-suppression`` findings."""
+    if not suppressions:
+        return findings, []
+    by_path: dict[str, list[Suppression]] = {}
+    for s in suppressions:
+        by_path.setdefault(s.path, []).append(s)
+    kept: list[Finding] = []
+    silenced: list[Finding] = []
+    twins = same_defect_names(plan.all_rules)
+    for f in findings:
+        # a suppression naming either of two rules that report the same defect (the
+        # non-root rule and its PSS control) silences whichever one was reported
+        names = twins.get(f.rule_id, (f.rule_id,))
+        hit = next(
+            (s for s in by_path.get(f.path, ())
+             if any(s.covers(n, f.path, f.span.start_line) for n in names)),
+            None,
+        )
+        if hit is None or f.rule_id in ("unused-suppression", "parse-error"):
+            kept.append(f)
+            continue
+        hit.used.add(next((n for n in names if n in hit.ids), "all"))
+        silenced.append(replace(f, suppressed=True, suppression_reason=hit.reason))
+    if "unused-suppression" in plan.rules:
+        make = plan.make_finding
+        for s in suppressions:
+            for rid in s.ids:
+                if rid in s.used:
+                    continue
+                if rid != "all" and rid not in plan.rules:
+                    if rid not in plan.all_rules:
+                        kept.append(make(
+                            "unused-suppression", s.path, s.span,
+                            f"suppression names unknown rule '{rid}'", f"unknown {rid}"))
+                    continue  # the rule did not run: we cannot tell whether it is needed
+                kept.append(make(
+                    "unused-suppression", s.path, s.span,
+                    f"suppression of '{rid}' matches no finding; remove it",
+                    f"unused {rid}",
+                ))
+    return kept, silenced
+
+
+def _has_tag(rules: Mapping[str, Rule], rule_id: str, names: Iterable[str]) -> bool:
+    rule = rules.get(rule_id)
+    return rule is not None and any(n in rule.tags for n in names)
