@@ -41,8 +41,8 @@ PYTHON_TEMPLATES: dict[str, str] = {
     "metadata-endpoint-reachable": _NETWORK,
     "namespace-missing-default-deny-egress": _NETWORK,
     "workload-egress-not-isolated": _NETWORK,
-    "k8s-container-runs-as-root": "runAsNonRoot: the pod's value covers containers that "
-                                  "set none (shared with the PSS control)",
+    "k8s-container-runs-as-root": "runAsNonRoot and runAsUser: a container's own values "
+                                  "override the pod's (kubelet precedence)",
     "k8s-ingress-without-tls": "joins rules[].host with tls[].hosts (wildcard certificates, "
                                "default certificate, TLS annotations)",
     "k8s-sensitive-host-path": "compares hostPath paths with the sensitive host paths "
