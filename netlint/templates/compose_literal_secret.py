@@ -4,8 +4,8 @@ A value is a secret when its variable name looks like one (``*_PASSWORD``, ``*_T
 ``*_SECRET``, ``*_KEY``, ...) or when the value itself has the shape of a provider key or a
 URL with a password.  File paths (``/run/secrets/...``, ``*.pem``, ``*_FILE`` variables),
 public keys and certificates, and obvious placeholders (``<...>``, ``changeme``, ``xxx``,
-``your_..._here``) are not literal secrets.  ``${VAR}`` references (resolved from ``.env`` or the environment)
-are the recommended form and are not reported.
+``your_..._here``) are not literal secrets.  ``${VAR}`` references (resolved from
+``.env`` or the environment) are the recommended form and are not reported.
 """
 
 from __future__ import annotations
