@@ -48,7 +48,8 @@ PYTHON_TEMPLATES: dict[str, str] = {
     "k8s-sensitive-host-path": "compares hostPath paths with the sensitive host paths "
                                "shared with Compose (under, holding, harmless files)",
     "k8s-unknown-field": "schema walk of every field against the Kubernetes API schema",
-    "istio-destination-rule-tls-disabled": "message names spec.host and the port number of "
+    "istio-destination-rule-tls-disabled": "joins ServiceEntry hosts across files (unix sockets); "
+                                           "message names spec.host and the port number of "
                                            "the failing portLevelSettings entry; declarative "
                                            "messages name only the failing value",
     **{rid: _PSS for rid in (
