@@ -6,6 +6,10 @@ by their line-independent fingerprint (rule, repository-relative file and the fi
 number), with a count for identical offenders.  ``netlint scan --baseline FILE`` hides
 findings whose fingerprint is in the file, says how many it hid, and counts the entries
 that matched nothing (stale: the finding was fixed, or its value changed).
+
+A finding about a file that was not analysed (``parse-error``, ``file-too-large``, ...) is
+never recorded nor hidden: its identity is only the rule and the path, so accepting it
+would hide whatever the file contains from then on.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from netlint import __version__
 from netlint.errors import UsageError
-from netlint.findings import Finding
+from netlint.findings import NOT_ANALYSED, Finding
 from netlint.fingerprints import stable_fingerprint
 from netlint.resolve import ScanResult
 from netlint.uris import relative_uri, repository_root
@@ -35,6 +39,8 @@ def build(result: ScanResult, root: str | None = None) -> dict[str, Any]:
     root = root or repository_root()
     entries: dict[str, dict[str, Any]] = {}
     for f in result.findings:
+        if f.rule_id in NOT_ANALYSED:
+            continue  # never accepted: the file must be fixed (or excluded) to pass
         fp = fingerprint(f, root)
         entry = entries.get(fp)
         if entry is None:
@@ -56,8 +62,10 @@ def build(result: ScanResult, root: str | None = None) -> dict[str, Any]:
 
 
 def write(result: ScanResult, output: str) -> int:
+    from netlint.output import atomic_writer
+
     data = build(result)
-    with open(output, "w", encoding="utf-8") as fh:
+    with atomic_writer(output) as fh:
         json.dump(data, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
     return sum(e["count"] for e in data["findings"])
@@ -69,8 +77,10 @@ def load(path: str) -> list[dict[str, Any]]:
             data = json.load(fh)
     except OSError as err:
         raise UsageError(f"{path}: cannot read baseline: {err.strerror or err}") from None
-    except ValueError as err:
+    except ValueError as err:  # invalid JSON, or not UTF-8
         raise UsageError(f"{path}: not a netlint baseline (invalid JSON: {err})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not a netlint baseline (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(
         data.get("findings"), list
     ):
@@ -102,7 +112,7 @@ def apply(result: ScanResult, entries: list[dict[str, Any]], root: str | None = 
     hidden = 0
     for f in result.findings:
         fp = fingerprint(f, root)
-        if remaining[fp] > 0:
+        if remaining[fp] > 0 and f.rule_id not in NOT_ANALYSED:
             remaining[fp] -= 1
             hidden += 1
         else:

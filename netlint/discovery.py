@@ -8,15 +8,16 @@ a finding naming the file rather than a silent skip.
 from __future__ import annotations
 
 import codecs
-import fnmatch
 import os
 import re
+import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from netlint.errors import UsageError
+from netlint.pathmatch import PathPatterns
 from netlint.source import Source
 
 SCANNED_SUFFIXES = (".yaml", ".yml", ".json")
@@ -59,26 +60,17 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _excluded(rel: str, patterns: Iterable[str]) -> bool:
-    rel = rel.replace(os.sep, "/")
-    parts = rel.split("/")
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, f"*/{pattern}"):
-            return True
-        if any(fnmatch.fnmatch(part, pattern) for part in parts):
-            return True
-    return False
-
-
-def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[FileEntry],
-                                                                         list[tuple[str, str]]]:
+def discover(paths: Iterable[str], exclude: Iterable[str] = (), base: str = ""
+             ) -> tuple[list[FileEntry], list[tuple[str, str]]]:
     """Expand the command-line paths into files.
 
-    Returns the files and a list of (path, problem) for paths that could not be walked
-    (reported as findings, the scan goes on).  A path that does not exist is a usage error.
+    ``exclude`` patterns are relative to ``base`` (the config file's directory; default:
+    the current one) and apply to files named on the command line as well as to walked
+    ones: pre-commit names files one by one.  Returns the files and a list of (path,
+    problem) for paths that could not be walked (reported as findings, the scan goes on).
+    A path that does not exist is a usage error.
     """
-    exclude = list(exclude)
+    patterns = exclude if isinstance(exclude, PathPatterns) else PathPatterns(exclude, base)
     files: list[FileEntry] = []
     problems: list[tuple[str, str]] = []
     seen: set[object] = set()
@@ -89,17 +81,43 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[Fi
         if not os.path.lexists(raw):
             raise UsageError(f"{raw}: no such file or directory")
         if os.path.isdir(raw):
-            for f in _walk(raw, exclude, problems):
+            if patterns.matches(raw, is_dir=True):
+                continue
+            display = _display_under(raw)
+            for f in _walk(raw, patterns, problems):
                 key = _identity(f)
                 if key not in seen:
                     seen.add(key)
-                    files.append(FileEntry(f, display_path(f)))
-        else:
+                    files.append(FileEntry(f, display(f)))
+        elif not patterns.matches(raw):
             key = _identity(raw)
             if key not in seen:
                 seen.add(key)
                 files.append(FileEntry(raw, display_path(raw)))
     return files, problems
+
+
+def _display_under(root: str) -> Callable[[str], str]:
+    """``display_path`` for the files a walk of ``root`` yields, with one ``relpath`` for
+    the root instead of one per file (the walk's paths are ``root`` + normalised names, so
+    the result is the same)."""
+    try:
+        rel_root = os.path.relpath(root)
+    except ValueError:  # another drive on Windows
+        return display_path
+    if rel_root.startswith(".."):
+        cwd = os.getcwd()
+        if (cwd + os.sep).startswith(os.path.abspath(root).rstrip(os.sep) + os.sep):
+            return display_path  # the working directory is inside the walk: per file
+        return str  # every file is outside the working directory: the path as given
+
+    def display(path: str) -> str:
+        if not path.startswith(root):
+            return display_path(path)
+        rest = path[len(root):].lstrip(os.sep)
+        return rest if rel_root == "." else os.path.join(rel_root, rest)
+
+    return display
 
 
 def _identity(path: str) -> object:
@@ -112,50 +130,144 @@ def _identity(path: str) -> object:
     return (st.st_dev, st.st_ino)
 
 
-def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Iterator[str]:
+SPECIAL_TREES = ("/proc", "/dev", "/sys")
+
+
+def tree_roots(path: str) -> list[str]:
+    """The real directories a scanned path lets netlint read: the path itself (its folder
+    for a file) and the repository it lies in (nearest ``.git`` above it)."""
+    real = os.path.realpath(path)
+    folder = real if os.path.isdir(real) else os.path.dirname(real)
+    roots = [folder]
+    here = folder
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            if here != folder:
+                roots.append(here)
+            break
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    return roots
+
+
+def inside(real: str, roots: Iterable[str]) -> bool:
+    """Whether the real path ``real`` lies in one of the real directories ``roots`` (and
+    not in a special file system, whatever the roots)."""
+    if any(real == t or real.startswith(t + os.sep) for t in SPECIAL_TREES):
+        return False
+    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _walk(root: str, exclude: PathPatterns, problems: list[tuple[str, str]]
+          ) -> Iterator[str]:
     def onerror(err: OSError) -> None:
         problems.append((err.filename or root, f"cannot read directory: {err.strerror}"))
 
+    roots = tree_roots(root)
+
     # followlinks=False: a symlink loop cannot make the walk endless
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        rel_dir = os.path.relpath(dirpath, root) if exclude else ""
+        # the directory relative to the config's, once per directory (None: outside it)
+        rel_dir = exclude.relative(dirpath) if exclude else None
+        prefix = rel_dir + "/" if rel_dir else ""
         dirnames[:] = sorted(
             d
             for d in dirnames
             if d not in SKIPPED_DIRS
-            and not (exclude and _excluded(os.path.normpath(os.path.join(rel_dir, d)), exclude))
+            and not (rel_dir is not None and exclude.matches_relative(prefix + d, is_dir=True))
         )
         for name in sorted(filenames):
             if not name.endswith(SCANNED_SUFFIXES) or name in OWN_FILES:
                 continue
-            if exclude and _excluded(os.path.normpath(os.path.join(rel_dir, name)), exclude):
+            if rel_dir is not None and exclude.matches_relative(prefix + name):
                 continue
-            yield os.path.join(dirpath, name)
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) and not inside(os.path.realpath(path), roots):
+                # a committed link to ~/.aws/credentials or /dev/tty: never read, and
+                # its target is not shown
+                problems.append((display_path(path), "symbolic link to a file outside the "
+                                 "scanned tree; not read"))
+                continue
+            yield path
+
+
+READ_CHUNK = 1 << 20
+
+
+def read_regular(path: str, max_size: int) -> bytes | ReadProblem:
+    """The bytes of the regular file ``path``, at most ``max_size`` (else a problem).
+
+    Opened without blocking and checked with ``fstat`` before reading, so a FIFO, a
+    device (``/dev/tty``) or a socket named ``*.yaml`` cannot stall the scan; read in
+    chunks, so a huge ``max-file-size`` allocates nothing up front.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        return ReadProblem("unreadable-file", f"cannot read file: {err.strerror or err}")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return ReadProblem("unreadable-file", "not a regular file (a pipe, device or "
+                               "socket); not read")
+        if st.st_size > max_size:
+            return ReadProblem(
+                "file-too-large",
+                f"file is {st.st_size:,} bytes, over the {max_size:,}-byte limit; not read "
+                "(raise max-file-size in the config to scan it)",
+            )
+        chunks: list[bytes] = []
+        total = 0
+        while total <= max_size:
+            chunk = os.read(fd, min(READ_CHUNK, max_size + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as err:
+        return ReadProblem("unreadable-file", f"cannot read file: {err.strerror or err}")
+    finally:
+        os.close(fd)
+    if total > max_size:  # the file grew while read
+        return ReadProblem("file-too-large", f"input is over the {max_size:,}-byte limit; "
+                           "not read")
+    return b"".join(chunks)
 
 
 def read_source(entry: FileEntry, max_size: int) -> Source | ReadProblem:
     """Read a file as text, refusing what is too large, binary or not decodable."""
-    try:
-        if entry.path == STDIN:
-            data = sys.stdin.buffer.read(max_size + 1)
-        else:
-            size = os.path.getsize(entry.path)
-            if size > max_size:
-                return ReadProblem(
-                    "file-too-large",
-                    f"file is {size:,} bytes, over the {max_size:,}-byte limit; not read "
-                    "(raise max-file-size in the config to scan it)",
-                )
-            with open(entry.path, "rb") as fh:
-                data = fh.read(max_size + 1)
-    except OSError as err:
-        return ReadProblem("unreadable-file", f"cannot read file: {err.strerror or err}")
-    if len(data) > max_size:
-        return ReadProblem("file-too-large", f"input is over the {max_size:,}-byte limit; not read")
+    if entry.path == STDIN:
+        try:
+            data = _read_stream(sys.stdin.buffer, max_size)
+        except OSError as err:
+            return ReadProblem("unreadable-file", f"cannot read file: {err.strerror or err}")
+        if len(data) > max_size:
+            return ReadProblem("file-too-large",
+                               f"input is over the {max_size:,}-byte limit; not read")
+    else:
+        got = read_regular(entry.path, max_size)
+        if isinstance(got, ReadProblem):
+            return got
+        data = got
     text = decode(data)
     if isinstance(text, ReadProblem):
         return text
     return Source(entry.display, text)
+
+
+def _read_stream(stream: Any, max_size: int) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while total <= max_size:
+        chunk = stream.read(min(READ_CHUNK, max_size + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes) -> str | ReadProblem:

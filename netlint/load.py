@@ -10,6 +10,7 @@ files, includes, extends) here too, once every file is loaded.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from netlint.options import ScanOptions
 from netlint.severities import FindingMaker
 from netlint.source import Source, Span
 from netlint.suppressions import Suppression, annotation_suppressions, comment_suppressions
-from netlint.yamlnodes import Document, parse_documents
+from netlint.yamlnodes import Document, kubernetes_booleans, parse_documents
 
 
 @dataclass
@@ -27,6 +28,7 @@ class ScanStats:
     files: int = 0
     files_skipped: int = 0  # parsed, but no Kubernetes, Compose or Envoy document in them
     files_failed: int = 0  # could not be read or parsed at all
+    files_lost: int = 0  # their worker process died: not analysed, the scan exits 2
     documents: Counter[str] = field(default_factory=Counter)
     rules_run: int = 0
 
@@ -38,6 +40,7 @@ class ScanStats:
         self.files += other.files
         self.files_skipped += other.files_skipped
         self.files_failed += other.files_failed
+        self.files_lost += other.files_lost
         self.documents.update(other.documents)
 
 
@@ -63,44 +66,82 @@ class Loaded:
     # what project-scope templates collected from each document while it was loaded
     # (their ``COLLECT``), by collector name, in scan order
     records: dict[str, list[Any]] = field(default_factory=dict)
+    # per file, in scan order: (file, its records or None when not at hand, its identity
+    # for the cross-file cache); ``records`` is built from them (check.py)
+    record_parts: list[tuple[FileEntry, dict[str, list[Any]] | None, str]] = field(
+        default_factory=list)
+    # Compose variables substituted from the environment or env files: never reported
+    substituted: dict[str, str] = field(default_factory=dict)
+    # real directories that files referenced by Compose may come from (the scanned trees
+    # and their repositories; see discovery.tree_roots); None: the working directory's
+    scan_roots: list[str] | None = None
 
 
-def load_entry(entry: FileEntry, loaded: Loaded, stats: ScanStats, max_file_size: int,
-               make: FindingMaker, keep_unclassified: bool) -> None:
-    """Read and parse one file into ``loaded``."""
-    stats.files += 1
-    source = read_source(entry, max_file_size)
+@dataclass
+class FileResult:
+    """What loading (and checking) one file produced, before it joins the scan's
+    :class:`Loaded`: the unit the incremental cache stores and worker processes return."""
+
+    entry: FileEntry
+    stats: ScanStats
+    source: Source | None = None  # None: the file could not be read
+    findings: list[Finding] = field(default_factory=list)  # from reading and parsing
+    rule_findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    unclassified: list[Document] = field(default_factory=list)
+    skipped: bool = False
+    # the collectors' records of its documents, by collector name; None when they are not
+    # at hand (a cache hit whose records cannot be stored): the file is parsed again for
+    # them if the cross-file rules must run
+    records: dict[str, list[Any]] | None = field(default_factory=dict)
+    # what the file gives the cross-file rules, as a short string (see check.py)
+    identity: str = ""
+    cache_entry: dict[str, Any] | None = None  # to store in the cache (check.py decides)
+
+
+def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
+              keep_unclassified: bool, source: Source | ReadProblem | None = None
+              ) -> FileResult:
+    """Read (unless ``source`` was read already) and parse one file."""
+    result = FileResult(entry, ScanStats(files=1))
+    if source is None:
+        source = read_source(entry, max_file_size)
     if isinstance(source, ReadProblem):
-        stats.files_failed += 1
+        result.stats.files_failed += 1
         span = Span(source.line, source.column, source.line, source.column + 1)
-        loaded.findings.append(make(source.rule, entry.display, span, source.message))
-        return
-    loaded.sources.append(source)
-    load_source(source, loaded, stats, make, keep_unclassified)
+        result.findings.append(make(source.rule, entry.display, span, source.message))
+        return result
+    result.source = source
+    _parse_into(source, result, make, keep_unclassified)
+    return result
 
 
-def load_source(source: Source, loaded: Loaded, stats: ScanStats, make: FindingMaker,
+def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                 keep_unclassified: bool) -> None:
-    """Parse one file's text into ``loaded``: its documents of a known kind (and, with
+    """Parse one file's text: its documents of a known kind (and, with
     ``keep_unclassified``, the others), its suppressions and its parse findings."""
+    stats = result.stats
     docs, error = parse_documents(source)
     recognised = 0
-    loaded.suppressions.extend(comment_suppressions(source))
+    result.suppressions.extend(comment_suppressions(source))
     for doc in docs:
         doc.kind = classify(doc.value, source.path)
         if doc.kind is not None:
             recognised += 1
             stats.documents[doc.kind] += 1
-            loaded.documents.append(doc)
+            result.documents.append(doc)
             if doc.kind == "kubernetes":
-                loaded.suppressions.extend(_annotation_suppressions(doc))
+                if doc.yaml11_booleans:  # plain y/Y/n/N: booleans, as go-yaml v2 reads them
+                    kubernetes_booleans(doc.value)
+                result.suppressions.extend(_annotation_suppressions(doc))
         elif keep_unclassified:
-            loaded.unclassified.append(doc)
+            result.unclassified.append(doc)
         if doc.duplicates and doc.kind is not None:
             for dup in doc.duplicates:
                 src, kl, kc, kel, kec = dup.duplicate[:5]
                 first_line = dup.first[1] + 1
-                loaded.findings.append(make(
+                result.findings.append(make(
                     "yaml-duplicate-key", src.path, src.span(kl, kc, kel, kec),
                     f"key '{dup.key}' appears again (first on line {first_line}); "
                     "Kubernetes and Compose silently keep only this last value",
@@ -108,12 +149,27 @@ def load_source(source: Source, loaded: Loaded, stats: ScanStats, make: FindingM
                 ))
     if error is not None:
         stats.files_failed += 1 if not docs else 0
-        loaded.findings.append(make(
+        result.findings.append(make(
             error.rule, source.path, _point(source, error.line0, error.col0), error.message,
         ))
     elif recognised == 0:
         stats.files_skipped += 1
-        loaded.skipped.add(source.path)
+        result.skipped = True
+
+
+def add_file(loaded: Loaded, stats: ScanStats, result: FileResult) -> None:
+    """Join one file's result to the scan's, in file order."""
+    stats.merge(result.stats)
+    if result.source is not None:
+        loaded.sources.append(result.source)
+    loaded.findings.extend(result.findings)
+    loaded.rule_findings.extend(result.rule_findings)
+    loaded.suppressions.extend(result.suppressions)
+    loaded.documents.extend(result.documents)
+    loaded.unclassified.extend(result.unclassified)
+    if result.skipped and result.source is not None:
+        loaded.skipped.add(result.source.path)
+    loaded.record_parts.append((result.entry, result.records, result.identity))
 
 
 def assemble_compose(loaded: Loaded, options: ScanOptions, make: FindingMaker) -> None:
@@ -124,17 +180,33 @@ def assemble_compose(loaded: Loaded, options: ScanOptions, make: FindingMaker) -
         return
     from netlint.loaders.compose import assemble_projects
 
+    roots = None
+    if not options.compose_allow_outside:
+        roots = loaded.scan_roots if loaded.scan_roots is not None else scan_roots(["."])
     done = assemble_projects(loaded.documents, options.compose_ignore_env,
-                             options.max_file_size)
+                             options.max_file_size, roots)
     loaded.documents = done.documents
     known = {s.path for s in loaded.sources}
     added = [s for s in done.sources if s.path not in known]
     loaded.sources.extend(added)
     for source in added:  # files that Compose includes or extends
         loaded.suppressions.extend(comment_suppressions(source))
+    loaded.substituted.update(done.substituted)
     for path, message in done.errors:
         loaded.findings.append(make("internal-error", path, Span(1, 1, 1, 1),
                                     message + "; please report this"))
+
+
+def scan_roots(paths: Iterable[str]) -> list[str]:
+    """The scanned trees and their repositories (stdin: the working directory's)."""
+    from netlint.discovery import tree_roots
+
+    roots: list[str] = []
+    for p in paths:
+        for root in tree_roots("." if p == "-" else p):
+            if root not in roots:
+                roots.append(root)
+    return roots
 
 
 def _annotation_suppressions(doc: Document) -> list[Suppression]:

@@ -25,13 +25,23 @@ class ScanOptions:
     jobs: int = 0  # worker processes; 0: one per core (small scans stay in-process)
     envoy_validate: bool = False
     compose_ignore_env: bool = False
+    # Compose may read include/extends/env_file files outside the scanned tree and its
+    # repository (never /proc, /dev or /sys)
+    compose_allow_outside: bool = False
     config_file: str | None = None
+    # the directory `exclude` and `per-path-ignores` patterns are relative to: the config
+    # file's ("" = the current directory)
+    config_dir: str = ""
     root: str = "."  # directory SARIF uris are relative to
     # cross-file joins (netlint/model/units.py): "unit" | "scan" | globs that each form one
     join_scope: str | list[str] = "unit"
     clouds: list[str] = field(default_factory=list)  # opt-in metadata endpoints ("alibaba")
     # the directories scanned (and given as --context): the fallback join units
     scan_roots: list[str] = field(default_factory=list)
+    # the incremental cache (netlint/cache.py): the command line turns it on unless
+    # --no-cache or `cache: false`; None: the user's cache directory
+    cache: bool = False
+    cache_dir: str | None = None
 
 
 def parse_pss_version(text: str) -> tuple[int, int]:

@@ -7,7 +7,16 @@ of the reporters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# The one line model of every position netlint shows: libyaml's, where the parser's marks
+# come from.  A line ends at CR LF, LF, CR, NEL (U+0085), LINE SEPARATOR (U+2028) or
+# PARAGRAPH SEPARATOR (U+2029); not at the other characters ``str.splitlines`` breaks at
+# (vertical tab, form feed, file/group/record separators).
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+LINE_BREAK_CHARS = "\r\n\x85\u2028\u2029"
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True, order=True)
@@ -33,7 +42,10 @@ class Source:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        """Every line without its break, in the parser's line model (see LINE_BREAK)."""
+        if _OTHER_BREAKS.search(self.text) is None:
+            return [line.removesuffix("\r") for line in self.text.split("\n")]
+        return LINE_BREAK.split(self.text)
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its line break ("" when out of range)."""
@@ -42,16 +54,20 @@ class Source:
             return ""
         begin = starts[line - 1]
         end = starts[line] if line < len(starts) else len(self.text)
-        return self.text[begin:end].rstrip("\r\n")
+        return self.text[begin:end].rstrip(LINE_BREAK_CHARS)
 
     def _starts(self) -> list[int]:
         if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
+            text = self.text
+            if _OTHER_BREAKS.search(text) is None:  # the usual file: \n (or \r\n) only
+                starts = [0]
+                find = text.find
+                pos = find("\n")
+                while pos != -1:
+                    starts.append(pos + 1)
+                    pos = find("\n", pos + 1)
+            else:
+                starts = [0, *(m.end() for m in LINE_BREAK.finditer(text))]
             self._line_starts = starts
         return self._line_starts
 

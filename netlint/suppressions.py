@@ -47,7 +47,7 @@ def comment_suppressions(source: Source) -> list[Suppression]:
     if "netlint:" not in source.text:
         return []
     out: list[Suppression] = []
-    for number, line in enumerate(source.text.splitlines(), start=1):
+    for number, line in enumerate(source.lines, start=1):  # the parser's line model
         if "netlint:" not in line:
             continue
         match = _DIRECTIVE.search(line)

@@ -32,6 +32,9 @@ from netlint.source import Source, Span
 
 MAX_DEPTH = 400
 MAX_EXPANDED_NODES = 2_000_000
+# in documents with aliases, a string weighs one node per this many characters, so that a
+# 1 MB string aliased 1,000 times counts as the gigabyte it expands to, not 1,000 nodes
+STRING_WEIGHT_CHARS = 64
 
 # (source, key line, key col, key end line, key end col, value line, value col,
 #  value end line, value end col); all 0-based.  Compose merges keep the source of each
@@ -102,6 +105,7 @@ class Document:
     start: tuple[int, int]  # 0-based line/col of the document's root node
     end: tuple[int, int]
     duplicates: list[DuplicateKey] = field(default_factory=list)
+    yaml11_booleans: bool = False  # holds a plain y/Y/n/N (booleans for Kubernetes)
     kind: str | None = None  # "kubernetes" | "compose" | "envoy" | None
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -124,7 +128,20 @@ _BOOL = _TAG + "bool"
 _NULL = _TAG + "null"
 _MERGE = _TAG + "merge"
 _MAP = _TAG + "map"
-_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})
+# go-yaml v2's YAML 1.1 booleans (Kubernetes decodes manifests with it): PyYAML's resolver
+# lacks the one-letter forms, which are resolved to _YN below and turned into booleans in
+# Kubernetes documents only (Compose and Envoy read them as strings)
+_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"})
+_YN = "tag:netlint:yaml11-bool"
+_YN_VALUES = frozenset({"y", "Y", "n", "N"})
+_YN_SEEN = [0]  # YAML11Bool values built so far (one parser per process, no threads)
+
+
+class YAML11Bool(str):
+    """A plain (unquoted) ``y``, ``Y``, ``n`` or ``N``: a string for Compose and Envoy, a
+    boolean for Kubernetes (see :func:`kubernetes_booleans`)."""
+
+    __slots__ = ()
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _DEFAULT_TAGS = {SequenceNode: _TAG + "seq", MappingNode: _MAP}
 _RESOLVED: dict[str, str] = {}  # plain scalar text -> implicit tag (bounded below)
@@ -152,7 +169,8 @@ class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
                 return _STR
             tag = _RESOLVED.get(value)
             if tag is None:
-                tag = _BASE_RESOLVE(self, kind, value, implicit)
+                tag = _YN if value in _YN_VALUES else _BASE_RESOLVE(self, kind, value,
+                                                                       implicit)
                 if len(_RESOLVED) < _RESOLVED_MAX and len(value) < 200:
                     _RESOLVED[value] = tag
             return tag
@@ -171,6 +189,9 @@ def _scalar(node: ScalarNode) -> Any:
         return None
     if tag == _BOOL:
         return value in _TRUE
+    if tag == _YN:
+        _YN_SEEN[0] += 1  # Document.yaml11_booleans tells the engine
+        return YAML11Bool(value)
     if tag == _INT:
         # YAML 1.1 base-60 ("22:22" is 1342) is never what a port mapping means; Compose
         # and Kubernetes' YAML libraries read it as a string, and so do we.
@@ -194,12 +215,15 @@ def _scalar(node: ScalarNode) -> Any:
 class _Builder:
     """Turns one composed document into YMap/YList values, sharing aliased nodes."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, weigh: bool = True) -> None:
         self.source = source
         self.memo: dict[int, tuple[Any, int]] = {}
         self.active: set[int] = set()
         self.duplicates: list[DuplicateKey] = []
         self.expanded = 0
+        # strings are weighed by length only where aliases are possible (the text has an
+        # anchor and an alias indicator: see _may_alias), so the hot loops stay cheap
+        self.weigh = weigh
 
     def build(self, node: Node) -> Any:
         value, _ = self._build(node)
@@ -210,8 +234,9 @@ class _Builder:
         if self.expanded > MAX_EXPANDED_NODES:
             mark = node.start_mark
             raise YAMLInputError(
-                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes through aliases "
-                "(an alias bomb?); not analysed",
+                f"document expands to more than {MAX_EXPANDED_NODES:,} nodes (or "
+                f"{MAX_EXPANDED_NODES * STRING_WEIGHT_CHARS // 1_000_000:,} MB of strings) "
+                "through aliases (an alias bomb?); not analysed",
                 mark.line,
                 mark.column,
                 rule="yaml-alias-bomb",
@@ -252,10 +277,15 @@ class _Builder:
         append, add_pos = out.append, pos.append
         src = self.source
         size = 1
+        weigh = self.weigh
         for child in node.value:
             if child.__class__ is ScalarNode:
                 value = child.value if child.tag == _STR else _scalar(child)
                 size += 1
+                if weigh and value.__class__ is str:
+                    weight = len(value) // STRING_WEIGHT_CHARS
+                    size += weight
+                    self.expanded += weight
             else:
                 value, n = self._build(child)
                 size += n
@@ -273,6 +303,7 @@ class _Builder:
         src = self.source
         size = 1
         merges: list[Node] = []
+        weigh = self.weigh
         for knode, vnode in node.value:
             if knode.__class__ is ScalarNode:
                 ktag = knode.tag
@@ -288,6 +319,10 @@ class _Builder:
             if vnode.__class__ is ScalarNode:
                 value = vnode.value if vnode.tag == _STR else _scalar(vnode)
                 size += 2
+                if weigh and value.__class__ is str:
+                    weight = len(value) // STRING_WEIGHT_CHARS
+                    size += weight
+                    self.expanded += weight
             else:
                 value, n = self._build(vnode)
                 size += n + 1
@@ -437,8 +472,9 @@ def _parse(source: Source, text: str) -> tuple[list[Document], YAMLInputError | 
     try:
         if _nesting_may_be_deep(text):
             _check_depth(text)
+        weigh = _may_alias(text)
         for node in yaml.compose_all(text, Loader=_Loader):
-            docs.append(_document(source, len(docs), node))
+            docs.append(_document(source, len(docs), node, weigh))
     except YAMLInputError as err:
         return docs, err
     except yaml.MarkedYAMLError as err:
@@ -482,12 +518,17 @@ def _stack_depth() -> int:
     return depth
 
 
-def _document(source: Source, index: int, node: Node) -> Document:
-    builder = _Builder(source)
+def _may_alias(text: str) -> bool:
+    return "&" in text and "*" in text
+
+
+def _document(source: Source, index: int, node: Node, weigh: bool = True) -> Document:
+    builder = _Builder(source, weigh)
     # the builder uses two Python frames per nesting level, up to MAX_DEPTH levels
     need = _stack_depth() + 2 * MAX_DEPTH + 100
     if sys.getrecursionlimit() < need:
         sys.setrecursionlimit(need)
+    seen = _YN_SEEN[0]
     value = builder.build(node)
     s, e = node.start_mark, node.end_mark
     return Document(
@@ -497,7 +538,26 @@ def _document(source: Source, index: int, node: Node) -> Document:
         start=(s.line, s.column),
         end=(e.line, e.column),
         duplicates=builder.duplicates,
+        yaml11_booleans=_YN_SEEN[0] != seen,
     )
+
+
+def kubernetes_booleans(value: Any) -> Any:
+    """Turn plain ``y``/``Y``/``n``/``N`` into booleans in place, as go-yaml v2 (what
+    Kubernetes decodes YAML with) resolves them: ``privileged: Y`` is ``true``."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if v.__class__ is YAML11Bool:
+                value[k] = v in _TRUE
+            elif isinstance(v, (dict, list)):
+                kubernetes_booleans(v)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if v.__class__ is YAML11Bool:
+                value[i] = v in _TRUE
+            elif isinstance(v, (dict, list)):
+                kubernetes_booleans(v)
+    return value
 
 
 # --- positions -------------------------------------------------------------------------

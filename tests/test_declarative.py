@@ -363,7 +363,8 @@ def test_sarif_with_user_rule_is_valid(user_rules: tuple[Path, Path], tmp_path: 
     rules, manifests = user_rules
     path = rules / "widget-exposes-admin-port.yaml"
     path.write_text(path.read_text().replace(
-        "  references:\n    - https://widgets.example.com/docs/security\n", "  references: []\n"))
+        "  references:\n    - https://widgets.example.com/docs/security\n",
+        "  references: []\n  no-references-reason: an internal policy with no public page\n"))
     out = tmp_path / "o.sarif"
     CliRunner().invoke(main, ["scan", str(manifests), "--rules", str(rules), "--format", "sarif",
                               "-o", str(out)])
@@ -474,8 +475,9 @@ def test_scaffolded_examples_are_not_scanned_with_the_project(tmp_path: Path,
 
 
 def test_truthy_operator_reads_compose_booleans() -> None:
-    values = {"x": [True, "yes", " On ", "1", "TRUE", False, "no", 1, 0, None, "host"]}
-    # truthy: false fails where the value is truthy (YAML true or true/yes/on/1, any case)
+    values = {"x": [True, "yes", " On ", "Y", "TRUE", False, "no", 1, "1", None, "host"]}
+    # truthy: false fails where the value is truthy (YAML true or y/yes/true/on, any case:
+    # compose-go's toBoolean; "1" is refused by Compose, not true)
     assert _fails({"path": "x[*]", "truthy": False}, values) == [("x", i) for i in range(5)]
     # the integer 1 is not a Compose boolean string; null is present and not truthy
     assert _fails({"path": "x[*]", "truthy": True}, values) == [("x", i) for i in range(5, 11)]

@@ -32,6 +32,7 @@ MODULE_STEPS = {
     "netlint.progress": "base",
     "netlint.fingerprints": "base",
     "netlint.uris": "base",
+    "netlint.pathmatch": "base",  # config path patterns (discovery and resolve use them)
     "netlint.discovery": "discover",
     "netlint.loaders": "load",
     "netlint.suppressions": "load",
@@ -54,6 +55,8 @@ MODULE_STEPS = {
     "netlint.config": "cli",
     "netlint.docs": "cli",
     "netlint.scaffold": "cli",
+    "netlint.github_action": "cli",  # the Action's steps around the scan
+    "netlint.ruletest": "cli",  # `netlint test`: runs whole scans
 }
 
 

@@ -47,6 +47,7 @@ OVERRIDE_FILES = ("compose.override.yml", "compose.override.yaml",
                   "docker-compose.override.yml", "docker-compose.override.yaml")
 MAX_INCLUDE_DEPTH = 10
 MAX_EXTRA_FILES = 200
+MAX_MODELS = 1000  # included-file models per scan: bounds the total include work
 PROBLEMS = "compose_problems"
 
 
@@ -111,12 +112,21 @@ class Assembled:
     documents: list[Document]
     sources: list[Source] = field(default_factory=list)  # Compose files read from disk
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    # variables substituted from the environment or env files (name -> value): reports
+    # show their template instead (netlint/redaction.py)
+    substituted: dict[str, str] = field(default_factory=dict)
 
 
 def assemble_projects(documents: list[Document], ignore_env: bool = False,
-                      max_file_size: int = 10 * 1024 * 1024) -> Assembled:
-    """Replace the scanned Compose documents by one merged document per project."""
-    loader = _Loader(documents, ignore_env, max_file_size)
+                      max_file_size: int = 10 * 1024 * 1024,
+                      roots: list[str] | None = None) -> Assembled:
+    """Replace the scanned Compose documents by one merged document per project.
+
+    Files that Compose references (``include``, ``extends.file``, ``env_file``, ``.env``)
+    are read only inside ``roots`` (real directories: the scanned trees and their
+    repositories; None allows any path) and never from /proc, /dev or /sys.
+    """
+    loader = _Loader(documents, ignore_env, max_file_size, roots)
     out: list[Document] = []
     done: set[str] = set()
     result = Assembled(out)
@@ -139,6 +149,9 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
         alone = _real(doc.source.path) if files is None and id(doc) in first_compose else None
         try:
             built.append((loader.project(doc, files), alone))
+            shadow = loader.shadowed_document(doc)
+            if shadow is not None:
+                built.append((shadow, alone))
         except Exception as exc:  # never lose the file: check it standalone
             result.errors.append((doc.source.path, f"Compose loader failed: "
                                                    f"{type(exc).__name__}: {exc}"))
@@ -146,12 +159,34 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
     # a scanned file that another project includes is checked as part of that project
     out.extend(d for d, alone in built if alone is None or alone not in loader.included)
     result.sources = loader.extra_sources
+    # a value written in a Compose file (a default such as ``${TAG:-latest}``) is public
+    # already: only values found nowhere in the project's files are hidden
+    texts = [d.source.text for d in documents if d.kind == "compose"]
+    texts += [s.text for s in loader.extra_sources]
+    result.substituted = {name: value for name, value in loader.substituted.items()
+                          if not any(value in text for text in texts)}
     return result
 
 
+class _RecordingEnv(dict):  # type: ignore[type-arg]
+    """Interpolation values that remember which of them were used (``get`` is all that
+    interpolation calls), so that reports can hide them."""
+
+    used: dict[str, str]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = dict.get(self, key)
+        if value is None:
+            return default
+        self.used[key] = value
+        return value
+
+
 class _Loader:
-    def __init__(self, documents: list[Document], ignore_env: bool, max_file_size: int) -> None:
+    def __init__(self, documents: list[Document], ignore_env: bool, max_file_size: int,
+                 roots: list[str] | None = None) -> None:
         self.ignore_env = ignore_env
+        self.roots = roots
         self.max_file_size = max_file_size
         self.scanned: dict[str, Document] = {}
         for doc in documents:
@@ -161,6 +196,12 @@ class _Loader:
         self.envs: dict[tuple[str, ...], dict[str, str]] = {}
         self.extra_sources: list[Source] = []
         self.included: set[str] = set()  # files brought in by an include
+        self.substituted: dict[str, str] = {}
+        # included services whose names an including file already uses: (name, service,
+        # its key position, the position of its ``services`` key)
+        self.shadowed: list[tuple[Any, Any, Any, Any]] = []
+        self.models: dict[tuple[str, int], Any] = {}  # included files' models
+        self.extends_cache: dict[tuple[int, int], YMap | None] = {}
 
     # -- files
 
@@ -191,8 +232,11 @@ class _Loader:
             return hit
         doc = self.scanned.get(real)
         result: tuple[Source, Any] | str
+        refused = self.refused(real)
         if doc is not None:
             result = (doc.source, doc.value)
+        elif refused:
+            result = refused
         elif len(self.files) >= MAX_EXTRA_FILES:
             result = "too many referenced files"
         elif not os.path.isfile(path):
@@ -215,29 +259,74 @@ class _Loader:
         self.files[real] = result
         return result
 
+    def refused(self, real: str) -> str:
+        """Why the real path ``real`` may not be read ("" when it may)."""
+        from netlint.discovery import inside
+
+        if self.roots is None:
+            return "" if inside(real, ["/"]) else "a special file; never read"
+        if not inside(real, self.roots):
+            return ("outside the scanned tree and its repository; not read (allow with "
+                    "--compose-allow-outside)") if inside(real, ["/"]) else (
+                "a special file; never read")
+        return ""
+
+    def env_file_problem(self, path: str) -> str:
+        """Why the env file ``path`` cannot be read ("" when it can)."""
+        refused = self.refused(_real(path))
+        if refused:
+            return refused
+        return "" if os.path.isfile(path) else "file not found"
+
     def env(self, folder: str, env_files: tuple[str, ...] = ()) -> dict[str, str]:
+        """Interpolation values: the env files (paths; default: ``folder``/.env), then
+        the environment unless ignored."""
         key = (folder, *env_files)
         hit = self.envs.get(key)
         if hit is not None:
             return hit
+        from netlint.discovery import ReadProblem, read_regular
+
         values: dict[str, str] = {}
-        for name in env_files or (".env",):
-            path = os.path.join(folder, name)
-            try:
-                if os.path.isfile(path) and os.path.getsize(path) <= self.max_file_size:
-                    with open(path, encoding="utf-8", errors="replace") as fh:
-                        values.update(parse_dotenv(fh.read(), values))
-            except OSError:
-                pass
+        for path in env_files or (os.path.join(folder, ".env"),):
+            if self.env_file_problem(path):
+                continue  # reported by include(); a missing default .env is normal
+            data = read_regular(path, self.max_file_size)
+            if not isinstance(data, ReadProblem):
+                values.update(parse_dotenv(data.decode("utf-8", errors="replace"), values))
         if not self.ignore_env:
             values.update(os.environ)
-        self.envs[key] = values
-        return values
+        recording = _RecordingEnv(values)
+        recording.used = self.substituted
+        self.envs[key] = recording
+        return recording
 
     # -- models
 
+    def shadowed_document(self, first: Document) -> Document | None:
+        """The included services that a name conflict kept out of the merged model, as a
+        document of their own so that every loaded service is checked."""
+        if not self.shadowed:
+            return None
+        services = new_map()
+        services_pos = self.shadowed[0][3]
+        for name, svc, pos, _ in self.shadowed:
+            if name not in services:
+                services[name] = svc
+                services.pos[name] = pos
+        self.shadowed = []
+        model = new_map()
+        model["services"] = services
+        model.pos["services"] = services_pos
+        shadow = Document(source=first.source, index=first.index, value=model,
+                          start=first.start, end=first.end, kind="compose")
+        shadow.cache["compose_assembled"] = True
+        shadow.cache[PROBLEMS] = []
+        return shadow
+
     def project(self, doc: Document, files: list[str] | None) -> Document:
         problems: list[Problem] = []
+        self.shadowed = []
         if files is None:
             folder = os.path.dirname(doc.source.path) if doc.source.path != "<stdin>" else "."
             env = self.env(folder or ".")
@@ -316,15 +405,11 @@ class _Loader:
                                 "not checked"))
                 return local
             base_source = got[0]
-            other = _interpolated(got[1], env, {})
-            other_services = other.get("services") if isinstance(other, YMap) else None
-            if not isinstance(other_services, YMap):
+            other_services = self.extended_services(got[1], env)
+            if other_services is None:
                 problems.append(Problem(*where, f"service '{name}' extends '{base_name}' from "
                                 f"'{file}', which defines no services"))
                 return local
-            for s in other_services.values():
-                if isinstance(s, YMap):
-                    _normalise_service(s)
             base_services = other_services
         if base_name not in base_services:
             problems.append(Problem(*where, f"service '{name}' extends unknown service "
@@ -338,6 +423,23 @@ class _Loader:
         base = self.extended(base_source, base_services, base_name, env, problems,
                              (*stack, key))
         return merge(base, local) if isinstance(base, YMap) else local
+
+    def extended_services(self, value: Any, env: Mapping[str, str]) -> YMap | None:
+        """The interpolated, normalised services of a file that ``extends`` reads, built
+        once per file and set of values (not once per service that extends it)."""
+        key = (id(value), id(env))
+        if key in self.extends_cache:
+            return self.extends_cache[key]
+        other = _interpolated(value, env, {})
+        services = other.get("services") if isinstance(other, YMap) else None
+        if isinstance(services, YMap):
+            for svc in services.values():
+                if isinstance(svc, YMap):
+                    _normalise_service(svc)
+        else:
+            services = None
+        self.extends_cache[key] = services
+        return services
 
     def include(self, source: Source, model: YMap, problems: list[Problem], depth: int,
                 chain: tuple[str, ...]) -> None:
@@ -378,10 +480,26 @@ class _Loader:
                     problems.append(Problem(*where, f"included file '{p}' cannot be read "
                                     f"({got}); its services are not checked"))
                     continue
+                if len(self.models) >= MAX_MODELS:
+                    problems.append(Problem(*where, f"include '{p}' not followed: the "
+                                    f"project loads more than {MAX_MODELS} files"))
+                    continue
                 folder = (_relative(source, str(project_dir)) if project_dir
                           else os.path.dirname(path) or ".")
-                env = self.env(folder, tuple(_relative(source, e) for e in env_files))
-                part = self.model(got[0], got[1], env, problems, depth + 1, chain)
+                env_paths = tuple(_relative(source, e) for e in env_files)
+                for name, env_path in zip(env_files, env_paths, strict=True):
+                    why = self.env_file_problem(env_path)
+                    if why:
+                        problems.append(Problem(*where, f"include env_file '{name}' cannot "
+                                        f"be read ({why}); its variables are not set"))
+                env = self.env(folder, env_paths)
+                # each file is modelled once per scan and set of values: a file included
+                # from many places (7 files of 12 includes each) is not loaded again per path
+                key = (_real(path), id(env))
+                part = self.models.get(key)
+                if part is None:
+                    part = self.model(got[0], got[1], env, problems, depth + 1, chain)
+                    self.models[key] = part
                 included = part if included is None else merge(included, part)
             if not isinstance(included, YMap):
                 continue
@@ -395,9 +513,16 @@ class _Loader:
                     model[section] = mine
                     model.pos[section] = included.pos[section]
                 for k, v in add.items():
-                    if k not in mine:  # Compose refuses a conflict; the including file wins
+                    if k not in mine:
                         mine[k] = v
                         mine.pos[k] = add.pos[k]
+                    elif section == "services" and v is not mine[k]:
+                        # Compose refuses the conflict; the including file's service is
+                        # the merged one, the included one is still checked on its own
+                        self.shadowed.append((k, v, add.pos[k], included.pos[section]))
+                        problems.append(Problem(*where, f"included service '{k}' has the "
+                                        "name of a service of this project; Compose "
+                                        "refuses the conflict (both are checked)"))
 
     def check_env_files(self, model: Any, problems: list[Problem]) -> None:
         services = model.get("services") if isinstance(model, YMap) else None

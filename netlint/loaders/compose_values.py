@@ -12,13 +12,18 @@ from typing import Any
 
 from netlint.loaders.compose_interp import is_unresolved
 
+# what compose-go's loader converts for boolean fields, after interpolation and in any
+# case (``toBoolean`` in loader/interpolate.go): YAML 1.1's spellings, one-letter ones too
+COMPOSE_TRUE = frozenset({"y", "yes", "true", "on"})
+
 
 def truthy(value: Any) -> bool:
-    """Compose booleans: YAML booleans or the strings true/yes/on (e.g. after ``${VAR}``)."""
+    """Compose booleans: YAML booleans or, in any case, the strings y/yes/true/on (what
+    compose-go converts, e.g. after ``${VAR}``)."""
     if isinstance(value, bool):
         return value
-    return isinstance(value, str) and not is_unresolved(value) and value.strip().lower() in (
-        "true", "yes", "on", "1")
+    return isinstance(value, str) and not is_unresolved(value) and (
+        value.strip().lower() in COMPOSE_TRUE)
 
 
 @dataclass(frozen=True)

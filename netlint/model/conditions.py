@@ -15,7 +15,8 @@ Value operators ignore keys that are absent (combine with ``exists`` to require 
 and values a loader could not resolve (a Compose ``${VAR}`` with no value): those are
 unknown, so a rule neither passes nor fails them (``exists`` still sees the key).
 ``truthy: true`` holds for a boolean the way Compose reads one: YAML ``true`` or the
-strings ``true``/``yes``/``on``/``1`` in any case; ``truthy: false`` holds for any other value.
+strings ``y``/``yes``/``true``/``on`` in any case (compose-go's conversion);
+``truthy: false`` holds for any other value.
 """
 
 from __future__ import annotations
@@ -121,11 +122,13 @@ def _text(value: Any) -> str | None:
     return None
 
 
-TRUTHY_STRINGS = frozenset({"true", "yes", "on", "1"})
+# what compose-go converts to true for boolean fields, in any case (``toBoolean`` in its
+# loader/interpolate.go); the same set as netlint.loaders.compose.COMPOSE_TRUE
+TRUTHY_STRINGS = frozenset({"y", "yes", "true", "on"})
 
 
 def truthy(value: Any) -> bool:
-    """A Compose-style boolean: YAML ``true`` or the strings true/yes/on/1 (any case)."""
+    """A Compose-style boolean: YAML ``true`` or the strings y/yes/true/on (any case)."""
     if isinstance(value, bool):
         return value
     return isinstance(value, str) and value.strip().lower() in TRUTHY_STRINGS

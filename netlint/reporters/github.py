@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections import Counter
 
-from netlint.reporters.common import relative_uri, repository_root
+from netlint.escaping import escape_text
+from netlint.reporters.common import plural, relative_uri, repository_root, scanned_text
 from netlint.resolve import ScanResult
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The runner's escaping, then every other control, C1 or bidi character made visible
+    (ESC sequences and BEL from a scanned file must not reach the log raw)."""
+    return escape_text(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -65,11 +68,9 @@ def step_summary(result: ScanResult) -> str:
     findings = result.findings
     counts = Counter(f.severity.value for f in findings)
     lines = ["## netlint", ""]
-    stats = result.stats
-    docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.documents.items())) or "none"
-    lines.append(f"Scanned {stats.files} file(s) ({docs}). "
-                 + (f"{counts['error']} error(s), {counts['warning']} warning(s), "
-                    f"{counts['note']} note(s)." if findings else "No findings."))
+    severities = ", ".join(plural(counts[s], s) for s in ("error", "warning", "note"))
+    lines.append(f"Scanned {_cell(scanned_text(result.stats))}. "
+                 + (f"{severities}." if findings else "No findings."))
     extra = []
     if result.suppressed:
         extra.append(f"{len(result.suppressed)} suppressed")

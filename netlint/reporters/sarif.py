@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import quote
 
 from netlint import __version__
 from netlint.findings import Finding
@@ -15,6 +20,7 @@ from netlint.reporters.common import (
     rule_help_markdown,
     rule_help_text,
 )
+from netlint.reporters.sarif_limits import LimitedResults, limit_results
 from netlint.resolve import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -61,9 +67,61 @@ def _region(f: Finding) -> dict[str, int]:
 
 def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:
     root = repository_root()
-    rules = dict(sorted(result.rules.items()))
-    index = {rid: i for i, rid in enumerate(rules)}
+    limited = _limited(result, include_suppressed)
+    run = _run(result, limited, root)
+    run["results"] = list(_results(result, limited, root))
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _limited(result: ScanResult, include_suppressed: bool) -> LimitedResults:
+    """The results to write, in report order, cut to GitHub's limits (sarif_limits.py)."""
+    findings = list(result.findings)
+    if include_suppressed:
+        findings += result.suppressed
+    findings.sort()
+    return limit_results(findings, result.rules)
+
+
+def artifact_uri(uri: str) -> str:
+    """``artifactLocation.uri``: a URI reference, so spaces, non-ASCII and control
+    characters in a file name are percent-encoded (UTF-8), and so is ``:`` (a first
+    segment with a colon would read as a scheme)."""
+    return quote(uri, safe="/-._~!$&'()*+,;=@")
+
+
+def artifact_location(path: str, uri: str) -> dict[str, str]:
+    """Where a result is: inside the repository, a '/'-separated path relative to
+    ``%SRCROOT%`` (what code scanning matches files by); outside it (a file named by an
+    absolute or ``../`` path), an absolute ``file://`` URI and no ``uriBaseId``, since a
+    uriBaseId may only prefix a relative reference (SARIF 2.1.0, 3.4.4).  ``uri`` is
+    :func:`relative_uri` of ``path``."""
+    if uri == "stdin" or not os.path.isabs(uri):
+        return {"uri": artifact_uri(uri), "uriBaseId": "%SRCROOT%"}
+    return {"uri": Path(os.path.abspath(path)).as_uri()}  # as_uri percent-encodes
+
+
+def _location(f: Finding, uri: str) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": artifact_location(f.path, uri),
+            "region": _region(f),
+        }
+    }
+
+
+def limit_notifications(notices: list[str]) -> list[dict[str, Any]]:
+    """GitHub's result limits (sarif_limits.py) as tool notifications, also on stderr."""
+    for notice in notices:
+        sys.stderr.write(f"netlint: warning: SARIF: {notice}\n")
+    return [{"level": "warning", "message": {"text": notice}} for notice in notices]
+
+
+def _results(result: ScanResult, limited: LimitedResults, root: str
+             ) -> Iterator[dict[str, Any]]:
+    """The ``results`` entries, one at a time (see :func:`render_to`)."""
+    index = {rid: i for i, rid in enumerate(sorted(result.rules))}
     hashes: dict[str, dict[int, str]] = {}
+    uris: dict[str, str] = {}
 
     def line_hash(f: Finding) -> str | None:
         source = result.sources.get(f.path)
@@ -73,19 +131,10 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
             hashes[f.path] = line_hashes(source.text)
         return hashes[f.path].get(f.span.start_line)
 
-    results = []
-    notifications = []
-    findings = list(result.findings)
-    if include_suppressed:
-        findings += result.suppressed
-    for f in sorted(findings):
-        uri = relative_uri(f.path, root)
-        location = {
-            "physicalLocation": {
-                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                "region": _region(f),
-            }
-        }
+    for f in limited.findings:
+        uri = uris.get(f.path)
+        if uri is None:
+            uri = uris[f.path] = relative_uri(f.path, root)
         fingerprints = {"netlint/v1": stable_fingerprint(f.rule_id, uri, f.context)}
         lh = line_hash(f)
         if lh is not None:
@@ -95,25 +144,34 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
             "ruleIndex": index[f.rule_id],
             "level": f.severity.value,
             "message": {"text": f.message},
-            "locations": [location],
+            "locations": [_location(f, uri)],
             "partialFingerprints": fingerprints,
         }
         if f.suppressed:
             entry["suppressions"] = [
                 {"kind": "inSource", "justification": f.suppression_reason or "suppressed"}
             ]
-        results.append(entry)
-        if f.rule_id in PARSE_PROBLEMS:
-            notifications.append({
-                "level": "error",
-                "message": {"text": f"{f.path}: {f.message}"},
-                "locations": [location],
-                "descriptor": {"id": f.rule_id},
-            })
+        yield entry
+
+
+def _run(result: ScanResult, limited: LimitedResults, root: str) -> dict[str, Any]:
+    """The run without its results: tool, rules, base URI and invocation (with a
+    notification for each file that could not be analysed)."""
+    rules = dict(sorted(result.rules.items()))
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{f.path}: {f.message}"},
+            "locations": [_location(f, relative_uri(f.path, root))],
+            "descriptor": {"id": f.rule_id},
+        }
+        for f in limited.findings if f.rule_id in PARSE_PROBLEMS
+    ]
+    notifications += limit_notifications(limited.notices)
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
-    run: dict[str, Any] = {
+    return {
         "tool": {
             "driver": {
                 "name": "netlint",
@@ -126,9 +184,8 @@ def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, 
         "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(root)}},
         "columnKind": "unicodeCodePoints",
         "invocations": [invocation],
-        "results": results,
+        "results": [],
     }
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def _file_uri(root: str) -> str:
@@ -140,3 +197,26 @@ def _file_uri(root: str) -> str:
 
 def render(result: ScanResult, include_suppressed: bool = False) -> str:
     return json.dumps(to_sarif(result, include_suppressed), indent=2, ensure_ascii=False) + "\n"
+
+
+_RESULTS_DEPTH = "        "  # runs[0].results[i] is indented four levels
+
+
+def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False) -> None:
+    """Write what :func:`render` returns, one result at a time: memory holds the run's
+    metadata and one result, not the whole log (114k findings needed 4.3 GB as one
+    document)."""
+    root = repository_root()
+    limited = _limited(result, include_suppressed)
+    run = _run(result, limited, root)
+    head = json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
+                      indent=2, ensure_ascii=False)
+    empty = '"results": []\n    }\n  ]\n}'
+    assert head.endswith(empty)
+    first = True
+    for entry in _results(result, limited, root):
+        out.write(head[:-len(empty)] + '"results": [\n' if first else ",\n")
+        first = False
+        text = json.dumps(entry, indent=2, ensure_ascii=False)
+        out.write(_RESULTS_DEPTH + text.replace("\n", "\n" + _RESULTS_DEPTH))
+    out.write(head + "\n" if first else "\n      ]\n    }\n  ]\n}\n")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from netlint.model.egress import NetDoc, NetworkModel, collect, shared_models
+from netlint.model.egress import (
+    NetDoc,
+    NetworkModel,
+    collect,
+    decode_netdoc,
+    encode_netdoc,
+    shared_models,
+)
 from netlint.model.netpol import NetRule, Policy
 from netlint.model.units import Units
 from netlint.options import ScanOptions
@@ -16,8 +23,9 @@ def _collect(doc: Document, options: ScanOptions) -> NetDoc:
     return collect(doc, options.namespace)
 
 
-# the network templates' COLLECT: one record per Kubernetes document, built while loading
-COLLECT = (RECORDS, _collect)
+# the network templates' COLLECT: one record per Kubernetes document, built while loading,
+# and how the incremental cache stores a record and reads it back (plain JSON-able data)
+COLLECT = (RECORDS, _collect, (encode_netdoc, decode_netdoc))
 
 
 def units(options: ScanOptions) -> Units:

@@ -40,6 +40,10 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
             for where, value in _unresolved(svc[key], (*path, key)):
                 names = ", ".join(value.variables)
                 setting = ".".join(str(p) for p in where[2:])
+                if not value.variables:  # not a missing variable: it cannot be resolved
+                    yield Violation(where, f"service '{name}': {setting} cannot be "
+                                    f"resolved: {'; '.join(value.errors)}; it is not checked")
+                    continue
                 if value.errors:
                     detail = "; Compose refuses to start: " + "; ".join(value.errors)
                 else:

@@ -52,7 +52,7 @@ or ``{all: [...]}``, ``{any: [...]}``, ``{not: C}``, ``{if: C, then: C}``.
 Operators: ``equals``, ``not-equals``, ``in``, ``not-in``, ``exists``, ``missing``,
 ``matches``, ``not-matches`` (Python regex, searched), ``less-than``, ``less-or-equal``,
 ``greater-than``, ``greater-or-equal``, ``truthy`` (``true``: a boolean as Compose reads
-one, YAML ``true`` or the strings true/yes/on/1 in any case; ``false``: anything else),
+one, YAML ``true`` or the strings y/yes/true/on in any case; ``false``: anything else),
 ``cidr-contains`` (the value's network contains the operand), ``cidr-within`` (the value
 lies inside the operand), ``cidr-overlaps``; CIDR operands may be lists (any of them).
 

@@ -109,7 +109,38 @@ def collect(doc: Document, options: ScanOptions) -> Record:
     return Record(tuple(hits), tuple(unix), tuple(network))
 
 
-COLLECT = ("istio-tls", collect)
+def encode(rec: Record, source: Source) -> Any:
+    """``rec`` as JSON-able data for the incremental cache (None: cannot be kept)."""
+    if rec is _NOTHING:
+        return 0
+    hits = []
+    for h in rec.hits:
+        src, span = h.location
+        if src is not source:
+            return None
+        hits.append([h.host, h.message, [span.start_line, span.start_column, span.end_line,
+                                         span.end_column], h.context, h.plaintext])
+    return [hits, list(rec.unix_hosts), list(rec.network_hosts)]
+
+
+def decode(data: Any, source: Source) -> Record:
+    """The record :func:`encode` stored; ValueError when ``data`` is malformed."""
+    if data == 0 and type(data) is int:
+        return _NOTHING
+    hits_data, unix, network = data
+    hits = []
+    for host, message, span, context, plaintext in hits_data:
+        if not (type(host) is str and type(message) is str and type(context) is str
+                and type(plaintext) is bool and isinstance(span, list) and len(span) == 4
+                and all(type(n) is int for n in span)):
+            raise ValueError("istio record")
+        hits.append(Hit(host, message, (source, Span(*span)), context, plaintext))
+    if not all(type(h) is str for h in [*unix, *network]):
+        raise ValueError("istio hosts")
+    return Record(tuple(hits), tuple(unix), tuple(network))
+
+
+COLLECT = ("istio-tls", collect, (encode, decode))
 
 
 def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
