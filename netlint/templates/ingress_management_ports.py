@@ -39,8 +39,14 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
             if not opened or (r.unrestricted and r.ports.is_all()):  # allow-all, not a
                 continue                                            # port opening
             source = "any source" if r.unrestricted else "any address"
+            if r.ports.is_all():
+                # an all-ports rule opens every port, the management ones among them
+                what = (f"every port (including the management port(s) "
+                        f"{opened.describe()})")
+            else:
+                what = f"management port(s) {opened.describe()}"
             yield Violation(
                 r.path,
-                f"{rule_name(p, r)} allows ingress from {source} to management port(s) "
-                f"{opened.describe()}; restrict the source to an admin network or bastion",
+                f"{rule_name(p, r)} allows ingress from {source} to {what}; restrict the "
+                "source to an admin network or bastion",
                 doc=p.doc)
