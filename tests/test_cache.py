@@ -175,7 +175,7 @@ def test_same_size_edit_with_the_old_mtime_is_seen(tree: Path, tmp_path: Path) -
     {"severity_overrides": {"pss-host-namespaces": "note"}},
     {"select": ["pss-baseline"]},
     {"namespace": "other"},
-    {"rule_params": {"k8s-unknown-field": {"kubernetes-version": "1.30"}}},
+    {"rule_params": {"k8s-unknown-field": {"kubernetes-version": "v1.30"}}},
 ])
 def test_a_changed_option_never_reuses_the_cache(tree: Path, tmp_path: Path,
                                                  change: dict[str, object]) -> None:

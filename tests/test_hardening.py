@@ -502,8 +502,8 @@ KILLED_WORKER_SCRIPT = """
 import sys
 from netlint import parallel
 from tests import kill_worker
-parallel._real_scan_chunk = parallel._scan_chunk
-parallel._scan_chunk = kill_worker.scan_or_die
+parallel._real_check_chunk = parallel._check_chunk
+parallel._check_chunk = kill_worker.scan_or_die
 from netlint.cli import main
 sys.argv = ["netlint", "scan", sys.argv[1], "--jobs", "2", "--format", "json"]
 main()
