@@ -101,3 +101,10 @@ def test_join_scope_config_is_validated(tmp_path: Path) -> None:
     (tmp_path / ".netlint.yaml").write_text("join-scope: everything\n")
     result = CliRunner().invoke(main, ["scan", str(tmp_path)])
     assert result.exit_code == 2 and "join-scope" in result.output
+
+
+def test_fix_defaults_follow_the_metadata_defaults() -> None:
+    from netlint.fix.spec import DEFAULT_ENDPOINTS
+    from netlint.model.metadata import DEFAULT_METADATA
+
+    assert list(DEFAULT_ENDPOINTS) == DEFAULT_METADATA
