@@ -751,9 +751,9 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
     """Show each workload's effective egress: isolation, internet, metadata endpoints."""
     from netlint.discovery import discover
     from netlint.engine import Engine, ScanStats
-    from netlint.model.egress import build_model, model_of
+    from netlint.model.egress import collect, metadata_endpoints, models_of
     from netlint.model.report import egress_rows
-    from netlint.templates._netpol import RECORDS
+    from netlint.templates._netpol import RECORDS, units
 
     options = build_options(paths, None, (), (), (), namespace=namespace)
     engine = Engine(options)
@@ -765,8 +765,13 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
 
         raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
     records = loaded.records.get(RECORDS)  # collected while loading, when rules need them
-    rows = egress_rows(model_of(records) if records is not None
-                       else build_model(loaded.documents, options.namespace))
+    if records is None:
+        records = [collect(d, options.namespace) for d in loaded.documents
+                   if d.kind == "kubernetes"]
+    options.scan_roots = list(paths)
+    endpoints = [str(e) for e in metadata_endpoints(options)]
+    rows = [row for m in models_of(records, units(options))
+            for row in egress_rows(m, endpoints)]
     if fmt == "json":
         import json
 

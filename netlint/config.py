@@ -178,6 +178,7 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
         "pss-version": "pss_version", "pss-level": "pss_level", "namespace": "namespace",
         "fail-on": "fail_on", "max-file-size": "max_file_size", "jobs": "jobs",
         "compose-ignore-env": "compose_ignore_env", "cache": "cache",
+        "join-scope": "join_scope", "clouds": "clouds",
         "render": "render", "helm-set": "helm_set", "render-timeout": "render_timeout",
     }
     for key, attr in simple.items():

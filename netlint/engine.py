@@ -78,8 +78,8 @@ class Engine:
     def _scan(self, paths: Iterable[str], context: Iterable[str],
               progress: Callable[[int, int], None] | None) -> ScanResult:
         stats = ScanStats()
-        paths = list(paths)
-        context = list(context)
+        paths, context = list(paths), list(context)
+        self.options.scan_roots = [*paths, *context]  # the fallback join units
         entries, walk_problems = discover(paths, self.options.exclude, self.options.config_dir)
         render = None
         if self.options.render:  # Helm charts and kustomizations (netlint/render/)

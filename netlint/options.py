@@ -33,6 +33,11 @@ class ScanOptions:
     # file's ("" = the current directory)
     config_dir: str = ""
     root: str = "."  # directory SARIF uris are relative to
+    # cross-file joins (netlint/model/units.py): "unit" | "scan" | globs that each form one
+    join_scope: str | list[str] = "unit"
+    clouds: list[str] = field(default_factory=list)  # opt-in metadata endpoints ("alibaba")
+    # the directories scanned (and given as --context): the fallback join units
+    scan_roots: list[str] = field(default_factory=list)
     # the incremental cache (netlint/cache.py): the command line turns it on unless
     # --no-cache or `cache: false`; None: the user's cache directory
     cache: bool = False

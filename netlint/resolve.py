@@ -43,7 +43,7 @@ class ScanResult:
 def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan
             ) -> tuple[list[Finding], list[Finding], dict[str, Rule]]:
     """(reported findings, suppressed findings, the rules they name), both lists sorted."""
-    findings = drop_same_defects(findings, plan.rules)
+    findings = drop_same_defects(findings, plan.rules, plan.all_rules)
     findings = apply_path_ignores(findings, plan.options.per_path_ignores, plan.all_rules,
                                   plan.options.config_dir)
     kept, suppressed = suppress(findings, suppressions, plan)
@@ -64,19 +64,44 @@ def sort_key(f: Finding) -> tuple[str, int, int, int, int, str, str]:
             f.message)
 
 
-def drop_same_defects(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
-    """Report a defect once when two selected rules describe it (non-root vs PSS)."""
+def drop_same_defects(findings: list[Finding], rules: Mapping[str, Rule],
+                      all_rules: Mapping[str, Rule] | None = None) -> list[Finding]:
+    """Report a defect once when two selected rules describe it at the same place.
+
+    The finding kept is the more severe (its effective severity, after overrides, then
+    the rule's security-severity), so a milder rule never hides or demotes the worst
+    problem there; on a full tie the rule a ``same-defect-as`` entry names wins (the
+    declaring rule is the less specific one), then the smaller id.  Suppressions naming
+    either rule still silence the kept finding (see :func:`suppress`)."""
     overlapping = {r.id: r.same_defect_as for r in rules.values() if r.same_defect_as}
     if not overlapping:
         return findings
-    places = {(f.rule_id, f.path, f.span.start_line, f.span.start_column) for f in findings}
-    return [
-        f for f in findings
-        if not any(
-            (other, f.path, f.span.start_line, f.span.start_column) in places
-            for other in overlapping.get(f.rule_id, ())
-        )
-    ]
+    known = all_rules if all_rules is not None else rules
+    twins = same_defect_names(known)
+    at: dict[tuple[str, str, int, int], list[Finding]] = {}
+    for f in findings:
+        if f.rule_id in twins:
+            at.setdefault((f.rule_id, f.path, f.span.start_line, f.span.start_column),
+                          []).append(f)
+
+    def rank(f: Finding) -> tuple[int, float]:
+        rule = known.get(f.rule_id)
+        return f.severity.rank, rule.security_severity if rule else 0.0
+
+    def outranked(f: Finding) -> bool:
+        mine = rank(f)
+        for other in twins.get(f.rule_id, ())[1:]:
+            rivals = at.get((other, f.path, f.span.start_line, f.span.start_column))
+            if not rivals:
+                continue
+            theirs = max(rank(r) for r in rivals)
+            if theirs > mine or (theirs == mine and (
+                    other in overlapping.get(f.rule_id, ())
+                    or (f.rule_id not in overlapping.get(other, ()) and other < f.rule_id))):
+                return True
+        return False
+
+    return [f for f in findings if f.rule_id not in twins or not outranked(f)]
 
 
 def apply_path_ignores(findings: list[Finding], ignores: Mapping[str, list[str]],

@@ -39,7 +39,7 @@ def case_options(case: Path) -> dict[str, object]:
             i += 1
             continue
         value: object = words[i + 1]
-        if key in ("rule_dirs", "exclude", "select"):
+        if key in ("rule_dirs", "exclude", "select", "clouds"):
             value = [words[i + 1]]
         elif words[i + 1].isdigit():
             value = int(words[i + 1])

@@ -106,7 +106,7 @@ def test_github_format_and_step_summary(tmp_path: Path, monkeypatch: pytest.Monk
             "non-zero UID") in lines
     text = summary.read_text()
     assert text.startswith("earlier step\n## netlint\n")  # appended, not overwritten
-    assert "| `k8s-container-runs-as-root` | error | 2 |" in text
+    assert "| `k8s-container-runs-as-root` | warning | 2 |" in text
     assert "| examples/deployment-web.yaml:26:13 | error | `k8s-run-as-user-root` |" in text
 
 
@@ -135,7 +135,7 @@ def test_text_output_caret_summary_statistics_and_doc_links(monkeypatch: pytest.
                                        "non-root"])
     out = result.output
     assert result.exit_code == 1 and summary.search(out)
-    assert "    2  error     k8s-container-runs-as-root" in out
+    assert "    2  warning   k8s-container-runs-as-root" in out
     assert "runAsUser: 0" not in out  # the table instead of the findings
     quiet = CliRunner().invoke(main, ["scan", "examples", "--quiet", "--select",
                                       "non-root"]).output

@@ -116,9 +116,9 @@ def test_located_findings_point_at_the_effective_file(tmp_path: Path) -> None:
     (tmp_path / "compose.override.yaml").write_text("services:\n  web:\n    user: root\n")
     # the override alone is still checked as part of its project
     result = scan([str(tmp_path / "compose.override.yaml")],
-                  select=["compose-service-runs-as-root"])
+                  select=["non-root"])
     lines = [golden_line(f, tmp_path) for f in result.findings]
-    assert lines == ["compose.override.yaml:3:5-3:15: error [compose-service-runs-as-root] "
+    assert lines == ["compose.override.yaml:3:5-3:15: error [compose-service-user-root] "
                      "service 'web' runs as root (user: root); use a non-zero UID"]
 
 
@@ -128,7 +128,7 @@ def test_environment_wins_over_dotenv_unless_ignored(tmp_path: Path,
     (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: a:1\n"
                                            "    user: ${NL_TEST_ENV_UID}\n")
     monkeypatch.setenv("NL_TEST_ENV_UID", "0")
-    rule = ["compose-service-runs-as-root"]
+    rule = ["compose-service-user-root"]
     assert len(scan([str(tmp_path)], select=rule).findings) == 1
     assert scan([str(tmp_path)], select=rule, compose_ignore_env=True).findings == []
 
@@ -188,8 +188,8 @@ def test_base_and_override_scanned_together_give_one_project(tmp_path: Path) -> 
     (tmp_path / "compose.override.yml").write_text("services:\n  web:\n    user: root\n")
     (tmp_path / "docker-compose.yml").write_text("services:\n  other:\n    image: b:1\n")
     result = scan([str(tmp_path / "compose.yaml"), str(tmp_path)],
-                  select=["compose-service-runs-as-root"])
-    lines = sorted(golden_line(f, tmp_path).split(": error")[0] for f in result.findings)
+                  select=["non-root"])
+    lines = sorted(golden_line(f, tmp_path).split(": ")[0] for f in result.findings)
     # compose.yaml + compose.override.yml merged once; docker-compose.yml (not the default
     # file when compose.yaml exists) is checked on its own
     assert lines == ["compose.override.yml:3:5-3:15", "docker-compose.yml:2:3-2:8"]
@@ -210,6 +210,6 @@ def test_included_file_is_checked_once_whatever_the_scan_order(tmp_path: Path) -
     (tmp_path / "aaa.yaml").write_text("services:\n  job:\n    image: a:1\n")
     (tmp_path / "compose.yaml").write_text("include: [aaa.yaml]\nservices:\n  web:\n"
                                            "    image: b:1\n    user: '1000'\n")
-    result = scan([str(tmp_path)], select=["compose-service-runs-as-root"])
-    assert [golden_line(f, tmp_path).split(": error")[0] for f in result.findings] == [
+    result = scan([str(tmp_path)], select=["non-root"])
+    assert [golden_line(f, tmp_path).split(": ")[0] for f in result.findings] == [
         "aaa.yaml:2:3-2:6"]

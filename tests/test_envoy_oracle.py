@@ -35,6 +35,8 @@ INVALID_ON_PURPOSE = {
     "envoy-config-rejected/fail/unknown-field.yaml": "misspelled field",
     "envoy-config-rejected/fail/bad-jwks.yaml": "placeholder EC coordinates",
     "envoy-config-rejected/fail/constraint.yaml": "empty admin address",
+    "envoy-listener-plaintext/pass/v2-tls-context-and-passthrough.yaml":
+        "v2 fields (config, tls_context): a v2 file is not plaintext either",
 }
 
 

@@ -188,7 +188,7 @@ def test_utf16_and_utf32_with_bom_are_read(tmp_path: Path, codec: str) -> None:
 
 
 def test_utf8_bom_crlf_and_tabs(tmp_path: Path) -> None:
-    root = POD.replace("runAsNonRoot: true", "runAsNonRoot: false")
+    root = POD.replace("runAsNonRoot: true", "runAsNonRoot: false").replace("1000", "0")
     (tmp_path / "crlf.yaml").write_bytes(codecs.BOM_UTF8 + root.replace("\n", "\r\n").encode())
     (tmp_path / "tabs.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n")
     (tmp_path / "tabs-in-values.json").write_text(

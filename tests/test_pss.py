@@ -92,13 +92,17 @@ def test_level_follows_the_selection_and_replaced_controls(tmp_path: Path) -> No
     pod.write_text(POD.format(ns="default"))
     baseline = _ids([str(pod)], select=["pss-baseline"])
     assert sorted(set(baseline)) == ["pss-capabilities-baseline", "pss-host-path-volumes"]
-    restricted = set(_ids([str(pod)], select=["pss-restricted"]))
-    # restricted replaces hostPathVolumes (restrictedVolumes) and, from v1.22,
-    # capabilities_baseline (capabilities_restricted)
+    result = Engine(ScanOptions(select=["pss-restricted"]), RULES).scan([str(pod)])
+    restricted = {f.rule_id for f in result.findings}
+    # restricted replaces hostPathVolumes (restrictedVolumes); from v1.22 it replaces
+    # capabilities_baseline by capabilities_restricted, but an added SYS_ADMIN stays the
+    # baseline control's error (the more severe finding at that place), reported once
     assert "pss-host-path-volumes" not in restricted
-    assert "pss-capabilities-baseline" not in restricted
     assert {"pss-restricted-volumes", "pss-capabilities-restricted",
-            "pss-run-as-non-root"} <= restricted
+            "pss-run-as-non-root", "pss-capabilities-baseline"} <= restricted
+    at_add = [f for f in result.findings if "SYS_ADMIN" in f.message]
+    assert [(f.rule_id, f.severity.value) for f in at_add] == [
+        ("pss-capabilities-baseline", "error")]
     old = set(_ids([str(pod)], select=["pss-restricted"], pss_version="v1.21"))
     assert "pss-capabilities-baseline" in old and "pss-capabilities-restricted" not in old
     # an explicit level wins over the selection; a rule named by id runs at its own level
@@ -137,7 +141,8 @@ metadata:
     ({"pod-security.kubernetes.io/enforce": "strict",
       "pod-security.kubernetes.io/enforce-version": "v1.022"},
      {"pss-restricted-volumes", "pss-capabilities-restricted", "pss-run-as-non-root",
-      "pss-allow-privilege-escalation", "pss-seccomp-restricted"}),
+      "pss-allow-privilege-escalation", "pss-seccomp-restricted",
+      "pss-capabilities-baseline"}),  # the added SYS_ADMIN: the more severe control
     ({"pod-security.kubernetes.io/enforce": "restricted",
       "pod-security.kubernetes.io/enforce-version": "v1.0"},
      {"pss-restricted-volumes", "pss-capabilities-baseline", "pss-run-as-non-root"}),
@@ -195,9 +200,19 @@ def test_compose_socket_and_capabilities_are_reported_once(tmp_path: Path) -> No
                        "    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n"
                        "        target: /var/run/docker.sock\n")
     ids = _ids([str(compose)])
-    assert ids.count("compose-sensitive-host-mount") == 1
-    assert ids.count("compose-cap-add-beyond-baseline") == 1
-    assert "compose-docker-socket-mount" not in ids and "compose-dangerous-cap-add" not in ids
-    # without the PSS rules, the general Compose rules report them
-    ids = _ids([str(compose)], ignore=["pss-baseline"])
-    assert "compose-docker-socket-mount" in ids and "compose-dangerous-cap-add" in ids
+    # each defect once, as the more severe and more specific rule (errors naming the
+    # socket and the capability, not the generic PSS warnings)
+    assert ids.count("compose-docker-socket-mount") == 1
+    assert ids.count("compose-dangerous-cap-add") == 1
+    assert "compose-sensitive-host-mount" not in ids
+    assert "compose-cap-add-beyond-baseline" not in ids
+    # with only the PSS rules, they report them
+    ids = _ids([str(compose)], select=["pss-baseline"])
+    assert "compose-sensitive-host-mount" in ids and "compose-cap-add-beyond-baseline" in ids
+    # a suppression naming the milder twin still silences the reported finding
+    compose.write_text(compose.read_text().replace(
+        "cap_add: [SYS_ADMIN]", "cap_add: [SYS_ADMIN]  # netlint: disable="
+        "compose-cap-add-beyond-baseline reviewed"))
+    result = Engine(ScanOptions(), RULES).scan([str(compose)])
+    assert "compose-dangerous-cap-add" not in [f.rule_id for f in result.findings]
+    assert [f.rule_id for f in result.suppressed] == ["compose-dangerous-cap-add"]

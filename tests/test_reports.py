@@ -55,9 +55,9 @@ def test_sarif_rule_metadata_is_what_code_scanning_reads() -> None:
     assert rule["fullDescription"]["text"]
     assert "Use instead" in rule["help"]["markdown"] and rule["help"]["text"]
     assert rule["helpUri"].startswith("https://")
-    assert rule["defaultConfiguration"]["level"] == "error"
+    assert rule["defaultConfiguration"]["level"] == "warning"  # a missing hardening default
     assert isinstance(rule["properties"]["security-severity"], str)
-    assert float(rule["properties"]["security-severity"]) == 7.0
+    assert float(rule["properties"]["security-severity"]) == 5.5
     assert "non-root" in rule["properties"]["tags"]
 
 
@@ -116,7 +116,7 @@ def test_github_property_escaping() -> None:
 def test_github_annotations_have_exact_positions() -> None:
     out = github.render(scan([str(BAD)], select=NON_ROOT))
     line = next(x for x in out.splitlines() if "k8s-container-runs-as-root" in x)
-    assert line.startswith("::error file=")
+    assert line.startswith("::warning file=")
     assert ",line=13,endLine=13,col=11,endColumn=20," in line
     assert "title=k8s-container-runs-as-root%3A " in line
 

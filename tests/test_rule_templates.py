@@ -41,12 +41,15 @@ PYTHON_TEMPLATES: dict[str, str] = {
     "metadata-endpoint-reachable": _NETWORK,
     "namespace-missing-default-deny-egress": _NETWORK,
     "workload-egress-not-isolated": _NETWORK,
-    "k8s-container-runs-as-root": "runAsNonRoot: the pod's value covers containers that "
-                                  "set none (shared with the PSS control)",
+    "k8s-container-runs-as-root": "runAsNonRoot and runAsUser: a container's own values "
+                                  "override the pod's (kubelet precedence)",
     "k8s-ingress-without-tls": "joins rules[].host with tls[].hosts (wildcard certificates, "
                                "default certificate, TLS annotations)",
+    "k8s-sensitive-host-path": "compares hostPath paths with the sensitive host paths "
+                               "shared with Compose (under, holding, harmless files)",
     "k8s-unknown-field": "schema walk of every field against the Kubernetes API schema",
-    "istio-destination-rule-tls-disabled": "message names spec.host and the port number of "
+    "istio-destination-rule-tls-disabled": "joins ServiceEntry hosts across files (unix sockets); "
+                                           "message names spec.host and the port number of "
                                            "the failing portLevelSettings entry; declarative "
                                            "messages name only the failing value",
     **{rid: _PSS for rid in (
@@ -77,6 +80,8 @@ PYTHON_TEMPLATES: dict[str, str] = {
     "compose-secret-env-file": "file name (basename) of string or {path} env_file entries",
     "compose-sensitive-host-mount": _MOUNT + " and compares host paths",
     "compose-service-runs-as-root": "parses user strings (name/UID:GID)",
+    "compose-service-user-root": "parses user strings (name/UID:GID), including the known "
+                                 "user part of a partly interpolated one",
     "compose-service-unrestricted-egress": "Compose network model (networks, internal, "
                                            "network_mode)",
     "compose-shared-mount-propagation": _MOUNT,

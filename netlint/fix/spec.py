@@ -67,13 +67,20 @@ def _path(value: Any) -> tuple[str | int, ...]:
     return tuple(value)
 
 
+# the metadata rules' default endpoints (netlint.model.metadata.DEFAULT_METADATA, a later
+# step this module may not import; tests/test_join_scope.py checks that they agree)
+DEFAULT_ENDPOINTS = ("169.254.169.254:80", "fd00:ec2::254:80")
+
+
 def rule_fix(rule: Any) -> FixSpec | None:
     """A rule's fix, with what it takes from the rule's params: ``add-except`` without a
-    ``value`` excludes the rule's ``endpoints`` (``ip:port``) as host networks."""
+    ``value`` excludes the rule's ``endpoints`` (``ip:port``; by default the default
+    metadata endpoints) as host networks."""
     spec: FixSpec | None = getattr(rule, "fix", None)
     if spec is not None and spec.kind == "add-except" and spec.value is None:
         params = getattr(rule, "params", None) or {}
-        spec = replace(spec, value=endpoint_networks(params.get("endpoints") or ()))
+        spec = replace(spec, value=endpoint_networks(params.get("endpoints")
+                                                     or DEFAULT_ENDPOINTS))
     return spec
 
 

@@ -31,6 +31,16 @@ POD_TEMPLATE_PATHS: dict[str, Path] = {
 # API groups that define the kinds above; a CRD elsewhere may reuse a kind name.
 _WORKLOAD_GROUPS = frozenset({"", "apps", "batch", "extensions"})
 
+# workload kinds of well-known extensions, by (API group, kind): their pod template runs
+# pods like a Deployment's (OpenShift's DeploymentConfig, also served as ``v1`` by
+# OpenShift 3; Argo Rollouts' Rollout, whose template may instead come from a
+# ``workloadRef``, which then holds no pod spec here)
+EXTENSION_WORKLOADS: dict[tuple[str, str], Path] = {
+    ("apps.openshift.io", "DeploymentConfig"): ("spec", "template"),
+    ("", "DeploymentConfig"): ("spec", "template"),
+    ("argoproj.io", "Rollout"): ("spec", "template"),
+}
+
 CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
 
 
@@ -200,8 +210,10 @@ def pod_specs(doc: Document) -> list[PodSpec]:
     if cached is None:
         cached = []
         for obj in objects(doc):
-            rel = POD_TEMPLATE_PATHS.get(obj.kind)
-            if rel is None or obj.group not in _WORKLOAD_GROUPS:
+            rel = POD_TEMPLATE_PATHS.get(obj.kind) if obj.group in _WORKLOAD_GROUPS else None
+            if rel is None:
+                rel = EXTENSION_WORKLOADS.get((obj.group, obj.kind))
+            if rel is None:
                 continue
             holder = _get(obj.value, rel)
             if not isinstance(holder, Mapping):

@@ -127,6 +127,8 @@ class IPSet:
 
 
 ALL_IPS = IPSet(((0, _MAX[4]),), ((0, _MAX[6]),))
+ALL_V4 = IPSet(((0, _MAX[4]),), ())
+ALL_V6 = IPSet((), ((0, _MAX[6]),))
 EMPTY_IPS = IPSet()
 
 # Addresses that are not on the public internet; "the internet" is everything else.

@@ -13,7 +13,6 @@ rule allows (or passes) the connection.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,33 +20,18 @@ from typing import Any
 
 from netlint.loaders.kubernetes import objects, pod_specs
 from netlint.model.cidrs import EMPTY_IPS, PUBLIC_IPS, IPSet, PortSet, covers_internet
+from netlint.model.metadata import (  # noqa: F401  (re-exported for the templates)
+    DEFAULT_METADATA,
+    Endpoint,
+    metadata_endpoints,
+    parse_endpoint,
+    relative_file,
+)
 from netlint.model.netpol import NetRule, Policy, Tier, namespace_labels, policies_of, tier_of
 from netlint.model.selectors import LabelSelector
+from netlint.model.units import Units
 from netlint.source import Source, Span
 from netlint.yamlnodes import Document, Path
-
-DEFAULT_METADATA = ["169.254.169.254:80", "fd00:ec2::254:80", "100.100.100.200:80"]
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    ip: str
-    port: int
-    proto: str = "TCP"
-
-    def __str__(self) -> str:
-        return f"[{self.ip}]:{self.port}" if ":" in self.ip else f"{self.ip}:{self.port}"
-
-
-def parse_endpoint(text: str) -> Endpoint:
-    """``ip:port`` (IPv6 may be bracketed; the last colon separates the port)."""
-    raw = str(text).strip()
-    host, _, port = raw.rpartition(":")
-    host = host.strip("[]")
-    ipaddress.ip_address(host)
-    if not port.isdigit() or not 0 < int(port) <= 65535:
-        raise ValueError(f"bad port in {raw!r}")
-    return Endpoint(host, int(port))
 
 
 @dataclass(eq=False)
@@ -64,6 +48,9 @@ class Workload:
     path: Path  # the object's metadata.name (or the object)
     location: tuple[Source, Span]  # where ``path`` is
     context: str  # the finding identity the engine derives from ``path``
+    # hostNetwork: true: network policies do not govern it on most network plugins (the
+    # Kubernetes documentation leaves it undefined), so nothing isolates it
+    host_network: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -78,6 +65,7 @@ class WorkloadRecord:
     path: Path
     location: tuple[Source, Span]
     context: str
+    host_network: bool = False
 
 
 @dataclass(eq=False, slots=True)
@@ -90,6 +78,7 @@ class NetDoc:
     workloads: list[WorkloadRecord]
     namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]]
     tiers: list[Tier]
+    file: str = ""  # the document's file (its join unit: netlint/model/units.py)
 
 
 @dataclass(frozen=True)
@@ -109,6 +98,7 @@ class NetworkModel:
     by_namespace: dict[str, list[Policy]] = field(default_factory=dict)
     cluster_wide: list[Policy] = field(default_factory=list)
     tiers: dict[str, Tier] = field(default_factory=dict)  # Calico Tier objects of the scan
+    unit: str = ""  # the join unit (netlint/model/units.py); "" for the whole scan
     # per namespace: the candidate policies split by how they select (see _Space); per
     # workload: the policies that select it apart from those selecting the whole namespace
     _spaces: dict[str, _Space] = field(default_factory=dict)
@@ -169,11 +159,15 @@ class NetworkModel:
         return got
 
     def egress_policies(self, w: Workload) -> list[Policy]:
+        if w.host_network:
+            return []
         return [p for p in self.selecting(w) if p.egress_isolating]
 
     def isolated(self, w: Workload) -> bool:
         """Whether some policy isolates ``w`` for egress (``egress_policies`` is not
-        empty), without listing them."""
+        empty), without listing them; a host-network pod never is."""
+        if w.host_network:
+            return False
         return self._space(w).whole_isolating or any(
             p.egress_isolating for _, p in self._varying_of(w))
 
@@ -183,15 +177,20 @@ class NetworkModel:
         out = []
         chosen = {id(q) for q in self.selecting(w)}
         for p in self.candidates(w.namespace):
+            # a policy in another file of the unit is named with its file
+            label = (p.label if p.doc.path == w.file
+                     else f"{p.label} ({relative_file(p.doc.path, w.file)})")
             if id(p) in chosen:
                 if not p.egress_isolating:
-                    out.append(f"{p.label} selects it but does not isolate it for egress")
+                    out.append(f"{label} selects it but does not isolate it for egress")
             elif p.egress_isolating and p.selects_pods:
-                out.append(f"{p.label} has Egress but its selector ({p.selector_text}) "
+                out.append(f"{label} has Egress but its selector ({p.selector_text}) "
                            "does not match it")
         return out
 
     def decide(self, w: Workload, ep: Endpoint) -> Decision:
+        if w.host_network:
+            return Decision(True, "host network")
         space = self._space(w)
         varying = [e for e in self._varying_of(w) if _relevant(e[1])]
         if space.whole_local or any(_local(p) for _, p in varying):
@@ -431,10 +430,11 @@ def collect(doc: Document, default_ns: str = "default") -> NetDoc:
         src, span, context = place(doc, path)
         labels = {str(k): ("" if v is None else str(v)) for k, v in pod.labels.items()}
         workloads.append(WorkloadRecord(obj.label, obj.namespace(default_ns), labels,
-                                        doc.path, doc.index, path, (src, span), context))
+                                        doc.path, doc.index, path, (src, span), context,
+                                        pod.spec.get("hostNetwork") is True))
     if not (policies or workloads or namespaces or tiers):
         return _NOTHING  # most documents (one shared record: nothing to keep per document)
-    return NetDoc(policies, workloads, namespaces, tiers)
+    return NetDoc(policies, workloads, namespaces, tiers, doc.path)
 
 
 _NOTHING = NetDoc([], [], [], [])  # read only
@@ -467,7 +467,7 @@ def encode_netdoc(rec: NetDoc, source: Source) -> Any:
         if path is None or src is not source or w.file != source.path:
             return None
         workloads.append([w.label, w.namespace, w.pod_labels, w.index, path,
-                          _span_list(span), w.context])
+                          _span_list(span), w.context, w.host_network])
     namespaces = []
     for name, (src, span), declared in rec.namespaces:
         if src is not source:
@@ -497,13 +497,15 @@ def decode_netdoc(data: Any, source: Source) -> NetDoc:
         return _NOTHING
     workloads_data, namespaces_data, tiers_data = data
     workloads = []
-    for label, namespace, labels, index, path, span, context in workloads_data:
+    for label, namespace, labels, index, path, span, context, host_net in workloads_data:
         if not (type(label) is str and type(namespace) is str and type(index) is int
                 and isinstance(path, list) and type(context) is str
+                and type(host_net) is bool
                 and all(type(step) in (str, int) for step in path)):
             raise ValueError("workload")
         workloads.append(WorkloadRecord(label, namespace, _labels(labels), source.path, index,
-                                        tuple(path), (source, _span_of(span)), context))
+                                        tuple(path), (source, _span_of(span)), context,
+                                        host_net))
     namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]] = []
     for name, span, declared in namespaces_data:
         if type(name) is not str:
@@ -517,7 +519,7 @@ def decode_netdoc(data: Any, source: Source) -> NetDoc:
         tiers.append(Tier(name, order, action))
     if not (workloads or namespaces or tiers):
         return _NOTHING
-    return NetDoc([], workloads, namespaces, tiers)
+    return NetDoc([], workloads, namespaces, tiers, source.path)
 
 
 def _workload(r: WorkloadRecord, ns_declared: Mapping[str, dict[str, str]]) -> Workload:
@@ -529,7 +531,7 @@ def _workload(r: WorkloadRecord, ns_declared: Mapping[str, dict[str, str]]) -> W
     for k, v in ns_labels.items():
         labels[f"io.cilium.k8s.namespace.labels.{k}"] = v
     return Workload(r.label, ns, labels, ns_labels, r.file, r.index, r.path, r.location,
-                    r.context)
+                    r.context, r.host_network)
 
 
 def build_model(documents: Iterable[Document], default_ns: str = "default") -> NetworkModel:
@@ -555,14 +557,36 @@ def model_of(records: Iterable[NetDoc]) -> NetworkModel:
     return NetworkModel(policies, workloads, namespaces, tiers=tiers)
 
 
-def shared_model(documents: list[Document], shared: dict[str, Any],
-                 default_ns: str, records: list[NetDoc] | None = None) -> NetworkModel:
-    """The scan's model, built once and shared by every network rule: from the records
-    collected while loading, or else from the documents."""
-    key = f"netpol.model.{default_ns}"
-    model = shared.get(key)
-    if model is None:
-        model = (model_of(records) if records is not None
-                 else build_model(documents, default_ns))
-        shared[key] = model
-    return model  # type: ignore[no-any-return]
+def models_of(records: Iterable[NetDoc], units: Units | None = None) -> list[NetworkModel]:
+    """One model per join unit (see :mod:`netlint.model.units`), in scan order of each
+    unit's first file; Calico Tier objects order tiers wherever they are."""
+    records = list(records)
+    if units is None:
+        return [model_of(records)]
+    by_unit: dict[str, list[NetDoc]] = {}
+    for rec in records:
+        if rec is not _NOTHING:
+            by_unit.setdefault(units.unit_of(rec.file), []).append(rec)
+    tiers = [t for rec in records for t in rec.tiers]
+    out = []
+    for unit, recs in by_unit.items():
+        m = model_of(recs)
+        m.unit = unit
+        for tier in tiers:
+            m.tiers.setdefault(tier.name, tier)
+        out.append(m)
+    return out
+
+
+def shared_models(documents: list[Document], shared: dict[str, Any], default_ns: str,
+                  records: list[NetDoc] | None = None, units: Units | None = None
+                  ) -> list[NetworkModel]:
+    """The scan's models (one per join unit), built once and shared by every network
+    rule: from the records collected while loading, or else from the documents."""
+    key = f"netpol.models.{default_ns}"
+    models = shared.get(key)
+    if models is None:
+        if records is None:
+            records = [collect(d, default_ns) for d in documents if d.kind == "kubernetes"]
+        models = shared[key] = models_of(records, units)
+    return models  # type: ignore[no-any-return]

@@ -39,6 +39,8 @@ from typing import Any
 from netlint.loaders.kubernetes import K8sObject, objects
 from netlint.model.cidrs import (
     ALL_IPS,
+    ALL_V4,
+    ALL_V6,
     ANY_PORTS,
     EMPTY_IPS,
     MAX_PORT,
@@ -462,7 +464,12 @@ def _calico_rule(direction: str, rule: Any, path: Path, index: int) -> NetRule:
     ips = ips - _ipset(not_nets)
     if endpoint_only:
         ips = EMPTY_IPS
-    unrestricted = not nets and not not_nets and not endpoint_only
+    # ``ipVersion: 4`` (or 6) matches only traffic of that family: an IPv4-only Allow does
+    # not open the IPv6 metadata address
+    version = rule.get("ipVersion")
+    if version in (4, 6):
+        ips = ips & (ALL_V4 if version == 4 else ALL_V6)
+    unrestricted = not nets and not not_nets and not endpoint_only and version not in (4, 6)
     domains = tuple(str(d) for d in _list(peer.get("domains")))
     peers = tuple(f"{k} {peer[k]}" for k in ("selector", "namespaceSelector") if k in peer)
     rule_out = NetRule(direction, action, ips, ports, path, index, unrestricted=unrestricted,
@@ -474,6 +481,16 @@ def _calico_rule(direction: str, rule: Any, path: Path, index: int) -> NetRule:
         if src.get("notSelector") is not None:
             rule_out.local_not = CalicoSelector.parse(src["notSelector"])
     return rule_out
+
+
+HOST_ENDPOINT_LABELS = ("kubernetes-host",)
+
+
+def selects_hosts(selector: CalicoSelector) -> bool:
+    """Whether a Calico selector can only match host endpoints: it requires a label that
+    Calico sets on automatic host endpoints (``kubernetes-host``), which pods never carry
+    (``has(kubernetes-host)``, ``kubernetes-host == 'true'``, ...)."""
+    return any(selector.requires(key) for key in HOST_ENDPOINT_LABELS)
 
 
 def _calico_policy(obj: K8sObject, default_ns: str) -> Policy:
@@ -491,9 +508,13 @@ def _calico_policy(obj: K8sObject, default_ns: str) -> Policy:
     is_global = obj.kind == "GlobalNetworkPolicy"
     ns_sel = CalicoSelector.parse(spec["namespaceSelector"]) if (
         is_global and spec.get("namespaceSelector")) else None
-    host_only = bool(spec.get("doNotTrack") or spec.get("preDNAT"))
+    selector = CalicoSelector.parse(spec.get("selector"))
+    # host endpoints, not pods: doNotTrack/preDNAT policies, and selectors that need the
+    # label Calico puts on automatic host endpoints (``has(kubernetes-host)``) or a
+    # HostEndpoint label (``host-endpoint``, ``node``) that pods do not carry
+    host_only = bool(spec.get("doNotTrack") or spec.get("preDNAT")) or selects_hosts(selector)
     pol = Policy("calico", obj, None if is_global else obj.namespace(default_ns), spec_path,
-                 CalicoSelector.parse(spec.get("selector")), egress_iso, ingress_iso,
+                 selector, egress_iso, ingress_iso,
                  order=order_f, namespace_selector=ns_sel, selects_pods=not host_only,
                  tier=str(spec.get("tier") or "default"))
     pol.egress = [_calico_rule("egress", r, (*spec_path, "egress", i), i)

@@ -11,7 +11,9 @@ violations of one pod at one policy version.  This module decides, once for all 
   ``pss-baseline`` but not ``pss-restricted`` means baseline, anything else restricted.
   A rule named by its id in ``--select`` (with no explicit level) runs at its own level.
 * a control runs at a version when its ``since`` version is reached, and not at
-  restricted when the restricted level replaces it (``replaced-at-restricted``).
+  restricted when the restricted level replaces it (``replaced-at-restricted``), unless
+  its rule names the replacement in ``same-defect-as``: then both run and the engine
+  reports the more severe of the two where they meet.
 
 The version windows live in the rule files' params (``since``,
 ``replaced-at-restricted``), so the README's PSS table is generated from them.
@@ -138,7 +140,12 @@ def runs(setting: Setting, params: Mapping[str, Any], ctx: RuleContext) -> bool:
     if setting.level == "baseline":
         return "pss-baseline" in ctx.rule.tags
     replaced = params.get("replaced-at-restricted")
-    return replaced is None or setting.version < minor(replaced)
+    if replaced is None or setting.version < minor(replaced):
+        return True
+    # a replaced control that declares its replacement the same defect keeps running at
+    # restricted: at a place both report, the engine keeps the more severe finding (an
+    # added SYS_ADMIN stays an error naming the capability, not a generic warning)
+    return bool(ctx.rule.same_defect_as)
 
 
 PodCheck = Callable[[PodSpec, int, Mapping[str, Any]], Iterator[Violation]]

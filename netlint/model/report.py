@@ -10,6 +10,10 @@ from netlint.model.egress import DEFAULT_METADATA, NetworkModel, internet_access
 def egress_rows(model: NetworkModel, endpoints: list[str] | None = None) -> list[dict[str, Any]]:
     eps = [parse_endpoint(e) for e in (endpoints or DEFAULT_METADATA)]
     rows = []
+
+    def named(p: Any, w: Any) -> str:  # a policy in another file is named with its file
+        return p.label if p.doc.path == w.file else f"{p.label} ({p.doc.path})"
+
     for w in model.workloads:
         policies = model.egress_policies(w)
         access = internet_access(policies)
@@ -20,22 +24,25 @@ def egress_rows(model: NetworkModel, endpoints: list[str] | None = None) -> list
                 "reachable": True,
                 "ports": access.ports.describe(),
                 "any_address": access.any_address,
-                "via": sorted({f"{p.label} {r.direction} rule {r.index}"
+                "via": sorted({f"{named(p, w)} {r.direction} rule {r.index}"
                                for p, r in access.rules}),
             }
         metadata = []
         for ep in eps:
             d = model.decide(w, ep)
             if d.allowed:
-                via = (f"{d.policy.label} egress rule {d.rule.index}"
-                       if d.policy is not None and d.rule is not None else "not isolated")
+                via = (f"{named(d.policy, w)} egress rule {d.rule.index}"
+                       if d.policy is not None and d.rule is not None else
+                       "host network" if w.host_network else "not isolated")
                 metadata.append({"endpoint": str(ep), "via": via})
         rows.append({
             "workload": w.label,
             "namespace": w.namespace,
             "file": w.file,
             "isolated": bool(policies),
-            "policies": [p.label for p in policies],
+            "host_network": w.host_network,
+            "unit": model.unit,
+            "policies": [named(p, w) for p in policies],
             "internet": internet,
             "metadata": metadata,
         })

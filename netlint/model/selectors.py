@@ -275,6 +275,18 @@ def _universal(node: Node, ignore: frozenset[str]) -> bool:
     return False
 
 
+def _requires(node: Node, key: str) -> bool:
+    """Whether the expression can only be true when the label ``key`` is present."""
+    op = node[0]
+    if op == "and":
+        return _requires(node[1], key) or _requires(node[2], key)
+    if op == "or":
+        return _requires(node[1], key) and _requires(node[2], key)
+    if op in ("has", "eq", "in", "contains", "starts", "ends"):
+        return bool(node[1] == key)
+    return op == "global"
+
+
 @dataclass
 class CalicoSelector:
     """A parsed Calico selector expression (``all()``, ``==``, ``in``, ``has()``, ...)."""
@@ -299,3 +311,7 @@ class CalicoSelector:
 
     def universal(self, ignore: frozenset[str] = frozenset()) -> bool:
         return self.valid and _universal(self.node, ignore)
+
+    def requires(self, key: str) -> bool:
+        """Whether only endpoints carrying the label ``key`` can match."""
+        return self.valid and _requires(self.node, key)

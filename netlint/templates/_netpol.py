@@ -8,9 +8,10 @@ from netlint.model.egress import (
     collect,
     decode_netdoc,
     encode_netdoc,
-    shared_model,
+    shared_models,
 )
 from netlint.model.netpol import NetRule, Policy
+from netlint.model.units import Units
 from netlint.options import ScanOptions
 from netlint.templates.base import Project, RuleContext
 from netlint.yamlnodes import Document
@@ -27,9 +28,14 @@ def _collect(doc: Document, options: ScanOptions) -> NetDoc:
 COLLECT = (RECORDS, _collect, (encode_netdoc, decode_netdoc))
 
 
-def model(project: Project, ctx: RuleContext) -> NetworkModel:
-    return shared_model(project.documents, ctx.shared, ctx.options.namespace,
-                        project.records.get(RECORDS))
+def units(options: ScanOptions) -> Units:
+    return Units(options.join_scope, options.scan_roots)
+
+
+def models(project: Project, ctx: RuleContext) -> list[NetworkModel]:
+    """The scan's network models, one per join unit (``join-scope``)."""
+    return shared_models(project.documents, ctx.shared, ctx.options.namespace,
+                         project.records.get(RECORDS), units(ctx.options))
 
 
 def rule_name(policy: Policy, rule: NetRule) -> str:

@@ -54,6 +54,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 continue
             how = "read-only (which does not limit the API)" if mount.read_only else "read-write"
             what = "" if sock == posixpath.normpath(mount.source) else f" (containing {sock})"
-            yield Violation((*path, "volumes", i),
+            where = (*path, "volumes", i, *(("source",) if isinstance(item, Mapping)
+                                             and "source" in item else ()))
+            yield Violation(where,
                             f"service '{name}' mounts {mount.source}{what} {how}: it can "
                             "control the container runtime and so the host")

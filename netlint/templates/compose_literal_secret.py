@@ -2,8 +2,10 @@
 
 A value is a secret when its variable name looks like one (``*_PASSWORD``, ``*_TOKEN``,
 ``*_SECRET``, ``*_KEY``, ...) or when the value itself has the shape of a provider key or a
-URL with a password.  ``${VAR}`` references (resolved from ``.env`` or the environment)
-are the recommended form and are not reported.
+URL with a password.  File paths (``/run/secrets/...``, ``*.pem``, ``*_FILE`` variables),
+public keys and certificates, and obvious placeholders (``<...>``, ``changeme``, ``xxx``,
+``your_..._here``) are not literal secrets.  ``${VAR}`` references (resolved from
+``.env`` or the environment) are the recommended form and are not reported.
 """
 
 from __future__ import annotations
@@ -34,6 +36,27 @@ _URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+.-]{0,31}://[^\s:/@]{0,256}:([^\s@/]
 _PATH = re.compile(r"^(/|\./|\.\./|~/)[^\s]*$")  # a path to a key file, not the key
 _DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^${}]+)\}")  # ${VAR:-literal}
 _REFERENCE = re.compile(r"\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+# not secrets: a file holding one (Docker secrets, key files), a public key or
+# certificate, an obvious placeholder the user must replace
+_SECRET_FILE = re.compile(r"^(/run/secrets/|/var/run/secrets/)|\.(pem|crt|cer|key|p12|pfx|jks"
+                          r"|keystore|json)$", re.IGNORECASE)
+_PUBLIC = re.compile(r"^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-|sk-ssh-|-----BEGIN (PUBLIC KEY|"
+                     r"CERTIFICATE|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK)-----)")
+_PUBLIC_NAME = re.compile(r"(^|_)(PUBLIC_?KEY|PUBKEY|PUB_KEY|CERT|CERTIFICATE)S?$|_PUBLIC$",
+                          re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"^(<[^<>]*>|\[[^\[\]]*\]|\{\{[^{}]*\}\}|x{3,}|\*{3,}|\.{3,}|-+|_+|"
+    r"(please[-_ ]?)?(change|replace|set|fill|update)[-_ ]?(me|it|this|this[-_ ].*)|"
+    r"changeme.*|your[-_ ].*|.*[-_ ]here|placeholder.*|todo|tbd|redacted)$",
+    re.IGNORECASE)
+
+
+def not_a_secret(var: str, value: str) -> bool:
+    """A path to a secret file, a public key or certificate, or an obvious placeholder."""
+    return bool(_SECRET_FILE.search(value) or _PUBLIC.match(value)
+                or _PUBLIC_NAME.search(var) or _PLACEHOLDER.match(value))
+
+
 _SECRET_FLAG = re.compile(
     r"^--?(requirepass|masterauth|password|passwd|pass|token|secret|api[-_]?key|auth[-_]?token)"
     r"(?:=(.*))?$", re.IGNORECASE)
@@ -75,7 +98,8 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                 continue
             if not key_re.search(var) or var.upper().endswith("_FILE"):
                 continue
-            if not referenced and not _PATH.match(bare):  # (a path names a key file)
+            if not referenced and not _PATH.match(bare) and not not_a_secret(var, bare):
+                # (a path names a key file)
                 yield Violation(where, f"service '{name}': {var} is set to a literal value")
             elif referenced and any(d.strip().strip("'\"").lower() not in ignored
                                     for d in _DEFAULT.findall(raw)):

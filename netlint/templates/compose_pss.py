@@ -8,11 +8,11 @@ network/PID/IPC namespaces, seccomp or AppArmor turned off) are declarative rule
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from netlint.loaders.compose import compose_services, is_unresolved, parse_mount
+from netlint.model.hostpaths import SENSITIVE_PATHS, describe, sensitive
 from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document
 
@@ -35,9 +35,10 @@ def _capability(name: Any) -> str:
     return text.removeprefix("CAP_")
 
 
-def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """Bind mounts (short or long syntax) by their ``volumes`` index, as the Compose loader
-    parses them; sources that depend on an unset variable are left out."""
+def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+    """Bind mounts (short or long syntax) as the Compose loader parses them: the path of
+    the source (``source:`` in long syntax), the source, read-only; sources that depend on
+    an unset variable are left out."""
     volumes = svc.get("volumes")
     if not isinstance(volumes, list):
         return
@@ -45,21 +46,10 @@ def _bind_sources(svc: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], str
         mount = parse_mount(item)
         if (mount is not None and mount.type == "bind" and mount.source
                 and not is_unresolved(mount.source)):
-            yield ("volumes", i), mount.source
-
-
-def sensitive(source: str, paths: list[str]) -> str | None:
-    """The sensitive path ``source`` is, lies under, or contains (mounting ``/var/run``
-    exposes ``/var/run/docker.sock``); ``/`` itself only matches ``/``."""
-    norm = posixpath.normpath(source.strip()) if source.startswith("/") else ""
-    if not norm:
-        return None
-    for p in paths:
-        if norm == p or (p != "/" and norm.startswith(p.rstrip("/") + "/")):
-            return p
-        if norm != "/" and p.startswith(norm + "/"):
-            return p
-    return None
+            where: tuple[Any, ...] = ("volumes", i)
+            if isinstance(item, Mapping) and "source" in item:
+                where = (*where, "source")
+            yield where, mount.source, mount.read_only
 
 
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
@@ -73,11 +63,11 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
                                     f"service '{name}' adds capability {cap}, beyond the "
                                     "Pod Security Standards baseline set")
         elif control == "sensitive-mount":
-            for path, source in _bind_sources(svc):
-                hit = sensitive(source, list(params.get("paths", ())))
+            paths = params.get("paths", SENSITIVE_PATHS)
+            for path, source, read_only in _bind_sources(svc):
+                hit = sensitive(source, paths, read_only)
                 if hit is not None:
-                    root = source.rstrip("/")
-                    inside = f", which holds {hit}" if root and hit.startswith(root + "/") else ""
+                    mode = "read-only" if read_only else "read-write"
                     yield Violation((*base, *path),
-                                    f"service '{name}' bind-mounts the host path {source}"
-                                    f"{inside}")
+                                    f"service '{name}' bind-mounts the host path "
+                                    f"{describe(source, hit)} ({mode})")

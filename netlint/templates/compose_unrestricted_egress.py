@@ -7,6 +7,9 @@ Docker's default bridge (``network_mode: bridge``), or any network that is not
 ``network_mode: service:X`` shares X's network.  Services whose name matches
 ``proxy_pattern`` are the controlled egress path (the seed pattern: workers on an internal
 network reach the internet only through a proxy) and are not reported.
+
+Direct egress also reaches the host's cloud metadata endpoint (Docker does not block it),
+so the one finding says so and the rule carries ``metadata-block`` too.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from netlint.model.metadata import metadata_endpoints
 from netlint.templates.base import RuleContext, Violation
 from netlint.yamlnodes import Document, Path
 
@@ -76,14 +80,15 @@ def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterato
     networks = value.get("networks")
     networks = networks if isinstance(networks, Mapping) else {}
     proxy = re.compile(str(params.get("proxy_pattern", DEFAULT_PROXY)))
+    metadata = ", ".join(map(str, metadata_endpoints(ctx.options)))
     for name in services:
         if proxy.search(str(name)):
             continue
         found = _open(str(name), services, networks)
         if found:
             why, path = found
-            yield Violation(
-                path,
-                f"service '{name}' has unrestricted egress: it {why}" if not why.startswith(
-                    ("network_mode", "shares")) else
+            head = (f"service '{name}' has unrestricted egress: it {why}" if not why.startswith(
+                ("network_mode", "shares")) else
                 f"service '{name}' has unrestricted egress ({why})")
+            yield Violation(path, f"{head}; it can also reach the cloud metadata endpoint(s) "
+                                  f"{metadata} unless the host's firewall blocks them")

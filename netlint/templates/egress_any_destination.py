@@ -13,7 +13,7 @@ from typing import Any
 
 from netlint.model.cidrs import PortSet, covers_internet
 from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
-from netlint.templates._netpol import model, rule_name
+from netlint.templates._netpol import models, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 
 SCOPE = "project"
@@ -29,7 +29,7 @@ DNS = PortSet.of([("TCP", 53, 53), ("UDP", 53, 53)])
 def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                   ) -> Iterator[Violation]:
     dns_only = bool(params.get("dns_only"))
-    for p in model(project, ctx).policies:
+    for p in (p for m in models(project, ctx) for p in m.policies):
         for r in p.egress:
             if r.action != "allow" or not covers_internet(r.ips):  # Pass delegates
                 continue

@@ -9,8 +9,11 @@ The proxy is protected when, before the proxy filter:
 * another filter (Lua, ...) names a metadata address or host (it checks for it), or an
   ``ext_authz`` filter decides outside the file;
 
-or a route for a metadata host answers directly (``direct_response``) instead of proxying.
-The metadata addresses and host names are the rule's params.
+or a route for a metadata host answers directly (``direct_response``) instead of proxying,
+or the routes are themselves an allow-list: no virtual host whose ``domains`` match a
+metadata host (``*`` matches every host) has a route that forwards (every request for such
+a host gets a ``direct_response``, a redirect, or no route at all, which Envoy answers
+with 404).  The metadata addresses and host names are the rule's params.
 """
 
 from __future__ import annotations
@@ -90,10 +93,38 @@ def _route_blocks(route_config: Mapping[str, Any], needles: list[str]) -> bool:
     return False
 
 
+def domain_matches(pattern: str, host: str) -> bool:
+    """Envoy's virtual host ``domains`` matching: exact, ``*.suffix``, ``prefix.*``, ``*``."""
+    pattern = pattern.lower()
+    if pattern == "*":
+        return True
+    if pattern.startswith("*"):
+        return host.endswith(pattern[1:])
+    if pattern.endswith("*"):
+        return host.startswith(pattern[:-1])
+    return pattern == host or pattern.rsplit(":", 1)[0] == host
+
+
+def _routes_allow_list(route_config: Mapping[str, Any], hosts: list[str]) -> bool:
+    """No request for a metadata host reaches a forwarding route: the route table only
+    proxies allow-listed domains (requests matching no virtual host or no route get 404)."""
+    if not as_list(route_config.get("virtual_hosts")):
+        return False  # RDS or no table in the file: not judged here
+    for vh in as_list(route_config.get("virtual_hosts")):
+        vh = as_map(vh)
+        domains = [str(d) for d in as_list(vh.get("domains"))]
+        if not any(domain_matches(d, h) for d in domains for h in hosts):
+            continue
+        if any("route" in as_map(r) for r in as_list(vh.get("routes"))):
+            return False  # a metadata host may reach a forwarding route
+    return True
+
+
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
     needles = [h.lower() for h in params.get("metadata_hosts", ())]
     for listener, hcm, index in forward_proxies(envoy_config(doc)):
-        blocked = _route_blocks(hcm.route_config, needles)
+        blocked = (_route_blocks(hcm.route_config, needles)
+                   or _routes_allow_list(hcm.route_config, needles))
         for f in hcm.http_filters[:index]:
             if f.is_(RBAC_FILTER, RBAC_TYPE):
                 blocked = blocked or _rbac_blocks(f.config, needles)

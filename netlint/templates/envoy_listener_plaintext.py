@@ -1,11 +1,12 @@
 """Listeners on a non-loopback address with a filter chain that accepts plaintext.
 
 A chain is TLS when its transport socket is a ``DownstreamTlsContext`` (or QUIC, which is
-always TLS 1.3), or when its ``filter_chain_match`` only accepts TLS (TLS passthrough
-behind the TLS inspector).  A plaintext HTTP chain whose every route only redirects to
-HTTPS (``https_redirect`` or ``require_tls: ALL``; the usual port-80 redirector) or only
-serves metrics and health paths (params: Prometheus scrapes and kubelet probes are plaintext
-by design) passes.
+always TLS 1.3), when it carries the v2 API's ``tls_context``, or when its
+``filter_chain_match`` only accepts TLS (TLS passthrough behind the TLS inspector).
+A plaintext HTTP chain whose every route only redirects to HTTPS (``https_redirect``
+or ``require_tls: ALL``; the usual port-80 redirector) or only serves metrics and
+health paths (params: Prometheus scrapes and kubelet probes are plaintext by design)
+passes.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ PARAMS_SCHEMA: dict[str, Any] = {
 
 
 def _accepts_plaintext(chain: FilterChain, telemetry: tuple[str, ...]) -> bool:
-    if chain.tls is not None:
-        return False
+    if chain.tls is not None or as_map(chain.value.get("tls_context")):
+        return False  # v3 transport socket, or the v2 API's filter-chain tls_context
     ts = chain.transport_socket
     if ts is not None and ("quic" in ts.name or "Quic" in ts.type):
         return False

@@ -7,7 +7,7 @@ from typing import Any
 
 from netlint.model.cidrs import PortSet, covers_internet
 from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
-from netlint.templates._netpol import model, parse_port_specs, rule_name
+from netlint.templates._netpol import models, parse_port_specs, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 
 SCOPE = "project"
@@ -24,7 +24,7 @@ DEFAULT_PORTS = ["22", "2379-2380", "10250"]
 def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                   ) -> Iterator[Violation]:
     mgmt = PortSet.of(parse_port_specs(list(params.get("ports", DEFAULT_PORTS))))
-    for p in model(project, ctx).policies:
+    for p in (p for m in models(project, ctx) for p in m.policies):
         for r in p.ingress:
             if r.action != "allow":  # Pass delegates to the next tier or layer
                 continue
@@ -39,8 +39,14 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
             if not opened or (r.unrestricted and r.ports.is_all()):  # allow-all, not a
                 continue                                            # port opening
             source = "any source" if r.unrestricted else "any address"
+            if r.ports.is_all():
+                # an all-ports rule opens every port, the management ones among them
+                what = (f"every port (including the management port(s) "
+                        f"{opened.describe()})")
+            else:
+                what = f"management port(s) {opened.describe()}"
             yield Violation(
                 r.path,
-                f"{rule_name(p, r)} allows ingress from {source} to management port(s) "
-                f"{opened.describe()}; restrict the source to an admin network or bastion",
+                f"{rule_name(p, r)} allows ingress from {source} to {what}; restrict the "
+                "source to an admin network or bastion",
                 doc=p.doc)
