@@ -464,7 +464,10 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
         net = r["internet"]
         internet = "no" if not net["reachable"] else (
             f"{'any address' if net['any_address'] else 'some addresses'}: {net['ports']}")
-        meta = "\n".join(f"{m['endpoint']} via {m['via']}" for m in r["metadata"]) or "blocked"
-        table.add_row(r["workload"], r["namespace"], "yes" if r["isolated"] else "NO",
-                      internet, meta, "\n".join(r["policies"]) or "-")
+        meta = "\n".join(escape_text(f"{m['endpoint']} via {m['via']}")
+                         for m in r["metadata"]) or "blocked"
+        # names come from scanned files: escaped (one per line, no control characters)
+        table.add_row(escape_text(r["workload"]), escape_text(r["namespace"]),
+                      "yes" if r["isolated"] else "NO", escape_text(internet), meta,
+                      "\n".join(escape_text(p) for p in r["policies"]) or "-")
     make_console(sys.stdout).print(table)

@@ -777,3 +777,12 @@ def test_line_separator_inside_a_value_does_not_shift_later_findings(tmp_path: P
     assert "privileged: true" in source.line_text(finding.span.start_line)
     assert "disable" not in source.line_text(finding.span.start_line)
     assert len(result.suppressed) == 1
+
+
+def test_egress_table_escapes_names_from_scanned_files(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: "web\\e]0;owned\\a\\n::error::x"}\n'
+        "spec: {containers: [{name: c, image: nginx}]}\n")
+    code, out, err = run("egress", "pod.yaml", cwd=tmp_path)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out and "\n::error" not in out
