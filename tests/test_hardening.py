@@ -786,3 +786,14 @@ def test_egress_table_escapes_names_from_scanned_files(tmp_path: Path) -> None:
     code, out, err = run("egress", "pod.yaml", cwd=tmp_path)
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out and "\n::error" not in out
+
+
+def test_output_equal_to_a_context_file_or_the_config_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "pod.yaml").write_text(POD)
+    (tmp_path / "policy.yaml").write_text("kind: NetworkPolicy\n")
+    (tmp_path / ".netlint.yaml").write_text("select: [core, pss-baseline]\n")
+    for out in ("policy.yaml", ".netlint.yaml"):
+        code, _, err = run("scan", "app", "--context", ".", "-o", out, cwd=tmp_path)
+        assert code == 2 and "scanned input" in err, out
+    assert (tmp_path / "policy.yaml").read_text() == "kind: NetworkPolicy\n"
