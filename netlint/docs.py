@@ -121,3 +121,38 @@ def pss_markdown(rules: Iterable[Rule]) -> str:
             f"{_cell(_pss_versions(r))} | {_cell(r.docs.get('what', r.title))} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def rules_listing(rules: Iterable[Rule], width: int | None = None) -> str:
+    """``netlint rules``: the rules grouped by target, one line per rule (id, severity,
+    tags) with its title on the next, unwrapped; rules that always run (core) are marked.
+
+    ``width`` (a terminal's) wraps only the tags column, at tag boundaries; without it
+    (piped output) every rule line stays whole for grep.
+    """
+    import textwrap
+    from itertools import groupby
+
+    from netlint.reporters.common import terminal_safe
+
+    rows = sorted(rules, key=lambda r: (r.target, r.id))
+    out = [f"netlint rules ({len(rows)}): id, severity, tags; the title below"]
+    for target, members in groupby(rows, key=lambda r: r.target):
+        group = list(members)
+        always = " (always run, whatever --select says)" if all(
+            r.always_on for r in group) else ""
+        out += ["", f"{target}: {len(group)} rule{'' if len(group) == 1 else 's'}{always}"]
+        id_width = max(len(r.id) for r in group)
+        for r in group:
+            head = f"  {r.id:<{id_width}}  {r.severity.value:<7}  "
+            tags = terminal_safe(", ".join(r.tags))
+            if width and len(head) + len(tags) > width:
+                lines = textwrap.wrap(tags, max(20, width - len(head)),
+                                      break_on_hyphens=False, break_long_words=False)
+                out.append(head + lines[0])
+                out += [" " * len(head) + line for line in lines[1:]]
+            else:
+                out.append(head + tags)
+            marker = "  [always runs]" if r.always_on else ""
+            out.append(f"    {terminal_safe(r.title)}{marker}")
+    return "\n".join(out) + "\n"

@@ -58,7 +58,7 @@ class Engine:
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
         stats = ScanStats()
         paths = list(paths)
-        entries, walk_problems = discover(paths, self.options.exclude)
+        entries, walk_problems = discover(paths, self.options.exclude, self.options.config_dir)
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
         # in-process then; an explicit --jobs N is honoured

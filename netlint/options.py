@@ -29,6 +29,9 @@ class ScanOptions:
     # repository (never /proc, /dev or /sys)
     compose_allow_outside: bool = False
     config_file: str | None = None
+    # the directory `exclude` and `per-path-ignores` patterns are relative to: the config
+    # file's ("" = the current directory)
+    config_dir: str = ""
     root: str = "."  # directory SARIF uris are relative to
 
 

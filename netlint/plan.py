@@ -41,14 +41,14 @@ class RulePlan:
         """The config's ``params:`` must name known rules and suit their templates: one
         configuration error before scanning, not an internal error on every file."""
         from netlint.errors import UsageError
-        from netlint.registry import params_problem
+        from netlint.registry import rule_params_problem
 
         where = self.options.config_file or "config"
         for rule_id, override in self.options.rule_params.items():
             rule = self.all_rules.get(rule_id)
             if rule is None:
                 raise UsageError(f"{where}: key 'params.{rule_id}': unknown rule '{rule_id}'")
-            problem = params_problem(rule, {**rule.params, **override})
+            problem = rule_params_problem(rule, {**rule.params, **override})
             if problem:
                 raise UsageError(f"{where}: key 'params.{rule_id}': {problem}")
 

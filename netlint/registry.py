@@ -185,40 +185,39 @@ def _schema_error(doc: Document, prefix: tuple[str, ...], err: Any) -> str:
 
 
 def _validate_params(doc: Document, module: ModuleType, params: Mapping[str, Any]) -> None:
-    from jsonschema import Draft202012Validator
-
-    params_schema = getattr(module, "PARAMS_SCHEMA", None)
-    if params_schema is None:
-        return
-    validator = Draft202012Validator(params_schema)
-    for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
-        raise UsageError(_schema_error(doc, ("params",), err))
-    extra_check = getattr(module, "validate_params", None)
-    if extra_check is not None:
-        problem = extra_check(params)
-        if problem:
-            where, message = problem
-            path = ("params", *where)
-            raise UsageError(f"{_where(doc, path)}: key '{'.'.join(map(str, path))}': {message}")
+    problem = params_problem(module, params)
+    if problem is not None:
+        where, message = problem
+        path = ("params", *where)
+        raise UsageError(f"{_where(doc, path)}: key '{'.'.join(map(str, path))}': {message}")
 
 
-def params_problem(rule: Rule, params: Mapping[str, Any]) -> str | None:
-    """Why ``params`` (a rule's params with a config's ``params:`` over them) do not suit
-    the rule's template, or None: checked once before scanning, so a wrong type or a bad
-    regular expression is one configuration error, not an internal error on every file."""
+def params_problem(module: ModuleType, params: Mapping[str, Any]
+                   ) -> tuple[tuple[Any, ...], str] | None:
+    """The first problem with a template's params as (path within params, message), or
+    None: its ``PARAMS_SCHEMA`` (an unknown parameter gets a suggestion), then its own
+    ``validate_params``."""
     import re
 
     from jsonschema import Draft202012Validator, FormatChecker
 
-    if rule.template == "builtin":
-        return "takes no params" if params else None
-    module = rule.module
     params_schema = getattr(module, "PARAMS_SCHEMA", None)
-    if params_schema is not None:
-        validator = Draft202012Validator(params_schema, format_checker=FormatChecker())
-        for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
-            key = ".".join(map(str, err.absolute_path))
-            return f"{key + ': ' if key else ''}{err.message}"
+    validator = Draft202012Validator(params_schema or {}, format_checker=FormatChecker())
+    for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
+        path = tuple(err.absolute_path)
+        if err.validator == "required" and isinstance(err.instance, Mapping):
+            missing = next((k for k in err.validator_value if k not in err.instance), None)
+            if missing is not None:
+                return (*path, missing), "missing (required)"
+        if err.validator == "additionalProperties" and isinstance(err.instance, Mapping):
+            declared = err.schema.get("properties") or {}
+            extra = next((k for k in err.instance if k not in declared), None)
+            if extra is not None:
+                known = ", ".join(sorted(declared)) or "none"
+                return (*path, extra), (f"unknown parameter '{extra}'"
+                                        f"{did_you_mean(str(extra), declared)} "
+                                        f"(declared: {known})")
+        return path, err.message
     for key, value in params.items():
         # a *pattern or *patterns parameter is a regular expression (or a map/list of them)
         if not str(key).endswith(("pattern", "patterns")):
@@ -230,14 +229,46 @@ def params_problem(rule: Rule, params: Mapping[str, Any]) -> str | None:
                 try:
                     re.compile(item)
                 except re.error as err:
-                    return f"{key}: invalid regular expression {item!r}: {err}"
+                    return (key,), f"invalid regular expression {item!r}: {err}"
     extra_check = getattr(module, "validate_params", None)
     if extra_check is not None:
         problem = extra_check(params)
         if problem:
             where, message = problem
-            return f"{'.'.join(map(str, where))}: {message}"
+            return tuple(where), message
     return None
+
+
+def declared_params(rule: Rule) -> list[tuple[str, Any, str]]:
+    """A rule's parameters as (name, default, description): what its template declares
+    (``PARAMS_SCHEMA`` properties), with the rule file's value as the default."""
+    if rule.template == "builtin":
+        return []
+    params_schema = getattr(rule.module, "PARAMS_SCHEMA", None) or {}
+    properties = params_schema.get("properties") or {}
+    out = []
+    for name in (*properties, *(k for k in rule.params if k not in properties)):
+        spec = properties.get(name) or {}
+        default = rule.params[name] if name in rule.params else spec.get("default", NO_DEFAULT)
+        out.append((name, default, str(spec.get("description", ""))))
+    return out
+
+
+NO_DEFAULT = object()  # a declared parameter with no default (the template's own behaviour)
+
+
+def rule_params_problem(rule: Rule, params: Mapping[str, Any]) -> str | None:
+    """Why ``params`` (a rule's params with a config's ``params:`` over them) do not suit
+    the rule's template, or None: checked once before scanning, so a wrong type or a bad
+    regular expression is one configuration error, not an internal error on every file."""
+    if rule.template == "builtin":
+        return "takes no params" if params else None
+    problem = params_problem(rule.module, params)
+    if problem is None:
+        return None
+    where, message = problem
+    key = ".".join(map(str, where))
+    return f"{key + ': ' if key else ''}{message}"
 
 
 def _rule_from(doc: Document, builtin: bool) -> Rule:
@@ -290,16 +321,65 @@ def load_rules(user_dirs: Iterable[str] = (), validate_builtin: bool = False) ->
     return rules
 
 
+TARGETS = ("kubernetes", "compose", "envoy", "any", "core")
+_GLOB_CHARS = frozenset("*?[")
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest candidate, or ``""`` when none is close.
+
+    ``fail_on`` finds ``fail-on``: underscores and hyphens are tried as each other first.
+    """
+    import difflib
+
+    pool = sorted(set(candidates))
+    for variant in (name.replace("_", "-"), name.replace("-", "_"), name.lower()):
+        if variant != name and variant in pool:
+            return f"; did you mean '{variant}'?"
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def selector_names(rules: Mapping[str, Rule]) -> set[str]:
+    """Every word ``--select`` and ``--ignore`` accept besides globs: ids, tags, targets."""
+    return {"all", *rules, *(t for r in rules.values() for t in r.tags),
+            *(r.target for r in rules.values())}
+
+
+def selector_matches(rule: Rule, name: str) -> bool:
+    """A rule id, a tag, a target (``compose``) or a glob over rule ids (``compose-*``)."""
+    if name in ("all", rule.id, rule.target) or name in rule.tags:
+        return True
+    if _GLOB_CHARS.intersection(name):
+        import fnmatch
+
+        return fnmatch.fnmatchcase(rule.id, name)
+    return False
+
+
+def unknown_selector(rules: Mapping[str, Rule], name: str) -> str | None:
+    """The error for a ``--select``/``--ignore`` word that names nothing, else None."""
+    if _GLOB_CHARS.intersection(name):
+        if any(selector_matches(r, name) for r in rules.values()):
+            return None
+        return f"'{name}' matches no rule id (see `netlint rules`)"
+    known = selector_names(rules)
+    if name in known:
+        return None
+    return f"unknown rule id or tag '{name}'{did_you_mean(name, known)} (see `netlint rules`)"
+
+
 def select_rules(
     rules: Mapping[str, Rule], select: Iterable[str], ignore: Iterable[str]
 ) -> dict[str, Rule]:
-    """Apply ``--select``/``--ignore`` (ids or tags).  Unknown names are usage errors."""
+    """Apply ``--select``/``--ignore``: rule ids, tags, targets (``compose``) or globs over
+    rule ids (``compose-*``).  Unknown names are usage errors with a suggestion."""
     select = [s for s in select if s]
     ignore = [s for s in ignore if s]
-    known_tags = {t for r in rules.values() for t in r.tags}
     for name in (*select, *ignore):
-        if name not in rules and name not in known_tags and name != "all":
-            raise UsageError(f"unknown rule id or tag '{name}' (see `netlint rules`)")
+        problem = unknown_selector(rules, name)
+        if problem:
+            raise UsageError(problem)
 
     for name in ignore:
         rule = rules.get(name)
@@ -312,7 +392,7 @@ def select_rules(
                 "or skip files on purpose with `exclude:`")
 
     def matches(rule: Rule, names: Iterable[str]) -> bool:
-        return any(n == "all" or n == rule.id or n in rule.tags for n in names)
+        return any(selector_matches(rule, n) for n in names)
 
     chosen = {}
     for rid, rule in rules.items():

@@ -8,14 +8,13 @@ The result is sorted.  A baseline (``baseline.py``) applies to the result afterw
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from netlint.findings import Finding
 from netlint.load import ScanStats
 from netlint.plan import RulePlan
-from netlint.registry import Rule
+from netlint.registry import Rule, did_you_mean, selector_matches
 from netlint.source import Source
 from netlint.suppressions import Suppression
 
@@ -37,7 +36,8 @@ def resolve(findings: list[Finding], suppressions: list[Suppression], plan: Rule
             ) -> tuple[list[Finding], list[Finding], dict[str, Rule]]:
     """(reported findings, suppressed findings, the rules they name), both lists sorted."""
     findings = drop_same_defects(findings, plan.rules)
-    findings = apply_path_ignores(findings, plan.options.per_path_ignores, plan.all_rules)
+    findings = apply_path_ignores(findings, plan.options.per_path_ignores, plan.all_rules,
+                                  plan.options.config_dir)
     kept, suppressed = suppress(findings, suppressions, plan)
     kept.sort()
     suppressed.sort()
@@ -64,17 +64,22 @@ def drop_same_defects(findings: list[Finding], rules: Mapping[str, Rule]) -> lis
 
 
 def apply_path_ignores(findings: list[Finding], ignores: Mapping[str, list[str]],
-                       all_rules: Mapping[str, Rule]) -> list[Finding]:
-    """Drop findings that the config's ``per-path-ignores`` ignore (by id, tag or all)."""
+                       all_rules: Mapping[str, Rule], config_dir: str = "") -> list[Finding]:
+    """Drop findings that the config's ``per-path-ignores`` ignore (by id, tag, target,
+    id glob or all).  The patterns are gitignore-style and relative to the config file's
+    directory (netlint/pathmatch.py), so the result does not depend on the current
+    directory or on how the file was named."""
     if not ignores:
         return findings
+    from netlint.pathmatch import PathPatterns
+
+    matchers = [(PathPatterns([glob], config_dir), ids) for glob, ids in ignores.items()]
     out = []
     for f in findings:
-        path = f.path.replace("\\", "/")
         if any(
-            (fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path, f"*/{glob}"))
-            and (f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids))
-            for glob, ids in ignores.items()
+            (f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids))
+            and matcher.matches(f.path)
+            for matcher, ids in matchers
         ):
             continue
         out.append(f)
@@ -128,7 +133,8 @@ def suppress(findings: list[Finding], suppressions: list[Suppression], plan: Rul
                     if rid not in plan.all_rules:
                         kept.append(make(
                             "unused-suppression", s.path, s.span,
-                            f"suppression names unknown rule '{rid}'", f"unknown {rid}"))
+                            f"suppression names unknown rule '{rid}'"
+                            f"{did_you_mean(rid, plan.all_rules)}", f"unknown {rid}"))
                     continue  # the rule did not run: we cannot tell whether it is needed
                 kept.append(make(
                     "unused-suppression", s.path, s.span,
@@ -140,4 +146,4 @@ def suppress(findings: list[Finding], suppressions: list[Suppression], plan: Rul
 
 def _has_tag(rules: Mapping[str, Rule], rule_id: str, names: Iterable[str]) -> bool:
     rule = rules.get(rule_id)
-    return rule is not None and any(n in rule.tags for n in names)
+    return rule is not None and any(selector_matches(rule, n) for n in names)

@@ -73,6 +73,21 @@ _FIXTURES = {
 
 _FIXTURE_NAMES = {"compose": "compose.yaml"}
 
+# the upstream reference of what each target reads: a real page to start from (the
+# user's own policy page belongs first); `any` has none, so it says why, as the rule
+# schema requires of an empty list
+_REFERENCES = {
+    "kubernetes": "    - https://kubernetes.io/docs/reference/kubernetes-api/\n",
+    "compose": "    - https://docs.docker.com/reference/compose-file/\n",
+    "envoy": "    - https://www.envoyproxy.io/docs/envoy/latest/api-v3/api\n",
+}
+_NO_REFERENCES = """\
+  references: []
+  # an empty list needs a reason (or list your policy's page above instead)
+  no-references-reason: >-
+    A convention of this repository's own YAML files; no upstream document describes it.
+"""
+
 
 def rule_text(rule_id: str, target: str) -> str:
     return f"""\
@@ -96,9 +111,14 @@ params:
     the configuration this rule flags
   use_instead: |
     the configuration to write instead
-  references:
-    - https://example.com/your-policy
-"""
+{_references(target)}"""
+
+
+def _references(target: str) -> str:
+    if target not in _REFERENCES:
+        return _NO_REFERENCES
+    return ("  # links shown with the rule (the first one is its help link in SARIF): put your\n"
+            "  # policy's page first\n  references:\n" + _REFERENCES[target])
 
 
 def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str,
@@ -124,12 +144,31 @@ def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str,
         existing = [str(p) for p in files if p.exists()]
         if existing:
             raise UsageError(f"{existing[0]} exists; use --force to overwrite")
+    stale = _other_placeholders(Path(fixtures_dir) / rule_id, target)
     rules_root = Path(rules_dir).resolve()
     fixtures_root = Path(fixtures_dir).resolve()
     if fixtures_root == rules_root or rules_root in fixtures_root.parents:
         raise UsageError("--fixtures must not be inside --dir: every YAML file under a rule "
                          "directory is read as a rule")
+    for path in stale:  # --force with another --target: no example from another domain
+        path.unlink()
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return list(files)
+
+
+def _other_placeholders(case_dir: Path, target: str) -> list[Path]:
+    """Examples an earlier ``new-rule`` wrote for another target, still unedited (their
+    text is exactly the scaffold's); files the user wrote or edited are kept."""
+    out = []
+    for other, (good, bad) in _FIXTURES.items():
+        if other == target:
+            continue
+        name = _FIXTURE_NAMES.get(other, "example.yaml")
+        for side, text in (("pass", good), ("fail", bad)):
+            path = case_dir / side / name
+            if (name != _FIXTURE_NAMES.get(target, "example.yaml") and path.is_file()
+                    and path.read_text(encoding="utf-8") == text):
+                out.append(path)
+    return out

@@ -34,19 +34,24 @@ case "$sarif" in
 esac
 record sarif-file "$sarif"
 
-# shell-style words -> NUL-separated, without ever evaluating them
-split_words() {
-  "$python" -c 'import shlex, sys; sys.stdout.write("".join(w + "\0" for w in shlex.split(sys.argv[1])))' "$1"
-}
-if ! split_words "${INPUT_PATHS:-.}" > /dev/null || ! split_words "${INPUT_ARGS:-}" > /dev/null
-then
-  echo "::error title=netlint::cannot split the paths or args input (unbalanced quotes?)"
-  record exit-code 2; record sarif-written false; exit 0
-fi
+# shell-style words -> NUL-separated, without ever evaluating them; broken quoting is one
+# ::error line naming the input (netlint.github_action split, which writes it where the
+# words would go), not a traceback
+export INPUT_PATHS="${INPUT_PATHS:-.}" INPUT_ARGS="${INPUT_ARGS:-}"
+words="$(mktemp)"
+trap 'rm -f -- "$words"' EXIT
 paths=()
-while IFS= read -r -d '' word; do paths+=("$word"); done < <(split_words "${INPUT_PATHS:-.}")
 args=()
-while IFS= read -r -d '' word; do args+=("$word"); done < <(split_words "${INPUT_ARGS:-}")
+if "$python" -m netlint.github_action split INPUT_PATHS > "$words"; then
+  while IFS= read -r -d '' word; do paths+=("$word"); done < "$words"
+  if "$python" -m netlint.github_action split INPUT_ARGS > "$words"; then
+    while IFS= read -r -d '' word; do args+=("$word"); done < "$words"
+  else
+    cat -- "$words"; record exit-code 2; record sarif-written false; exit 0
+  fi
+else
+  cat -- "$words"; record exit-code 2; record sarif-written false; exit 0
+fi
 [ "${#paths[@]}" -gt 0 ] || paths=(.)
 
 mkdir -p -- "$(dirname -- "$sarif")"

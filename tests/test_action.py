@@ -115,12 +115,16 @@ def test_unusable_inputs_record_exit_code_2(repo: Path) -> None:
 def test_action_yml_wiring() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     assert set(action["inputs"]) >= {"paths", "args", "sarif-file", "fail-on", "upload",
-                                     "category"}
+                                     "category", "artifact", "cache"}
     runs = action["runs"]
     assert runs["using"] == "composite"
     steps = runs["steps"]
     uses = [s.get("uses", "") for s in steps]
-    assert uses[0].startswith("actions/setup-python@")
+    # current majors (checked when this was written: setup-python v6, cache v5,
+    # codeql-action v4 (v3 is deprecated in December 2026), upload-artifact v7)
+    assert uses[0] == "actions/setup-python@v6"
+    assert "actions/cache@v5" in uses and "github/codeql-action/upload-sarif@v4" in uses
+    assert "actions/upload-artifact@v7" in uses
     for step in steps:
         # inputs and other expressions reach shell code only through env:
         assert "${{" not in step.get("run", ""), step
@@ -132,7 +136,7 @@ def test_action_yml_wiring() -> None:
     assert upload["with"]["category"] == "${{ inputs.category }}"
     fail = steps[names.index("Fail on findings")]
     assert fail["if"] == "always()"
-    assert names.index("Fail on findings") > steps.index(upload)  # upload first, then fail
+    assert names.index("Fail on findings") == len(steps) - 1  # upload first, then fail
     scan = steps[names.index("Scan")]
     assert "action-scan.sh" in scan["run"]
     assert scan["env"]["INPUT_ARGS"] == "${{ inputs.args }}"
@@ -148,3 +152,185 @@ def test_fail_step_exits_with_the_saved_code(code: str, expected: int) -> None:
     proc = subprocess.run(["bash", "-e", "-c", fail["run"]], env=env, capture_output=True,
                           text=True)
     assert proc.returncode == expected
+
+
+# --- the whole action, run locally with a simulated runner (tests/action_runner.py) ------
+
+def _workspace(tmp_path: Path, files: dict[str, str]) -> Path:
+    ws = tmp_path / "workspace"
+    (ws / ".git").mkdir(parents=True)
+    for name, text in files.items():
+        (ws / name).parent.mkdir(parents=True, exist_ok=True)
+        (ws / name).write_text(text)
+    return ws
+
+
+def _fork_event() -> dict[str, object]:
+    """The parts of a pull_request event payload from a fork that the action reads."""
+    return {"action": "opened", "number": 7, "pull_request": {
+        "number": 7,
+        "head": {"ref": "patch-1", "sha": "f" * 40,
+                 "repo": {"full_name": "mallory/shop", "fork": True}},
+        "base": {"ref": "main", "repo": {"full_name": "acme/shop", "fork": False}}}}
+
+
+def _same_repo_event() -> dict[str, object]:
+    return {"action": "opened", "number": 8, "pull_request": {
+        "number": 8,
+        "head": {"ref": "feature", "sha": "e" * 40,
+                 "repo": {"full_name": "acme/shop", "fork": False}},
+        "base": {"ref": "main", "repo": {"full_name": "acme/shop", "fork": False}}}}
+
+
+def test_push_with_findings_uploads_summarises_annotates_then_fails(tmp_path: Path) -> None:
+    from tests.action_runner import run_action
+
+    ws = _workspace(tmp_path, {"k8s/bad.yaml": BAD, "k8s/good.yaml": GOOD})
+    job = run_action(ws, tmp_path / "temp", {"paths": "k8s", "args": "--select non-root"})
+    assert job.step("Install netlint").returncode == 0, job.log
+    assert "using the cached install" in job.step("Install netlint").stdout
+    assert job.step("Scan").outputs["exit-code"] == "1"
+    assert job.step("Check the code scanning upload").outputs["upload"] == "true"
+    # the SARIF goes to code scanning, no artifact; the job fails last, on the findings
+    assert job.uploads == [{"sarif_file": "netlint.sarif", "category": "netlint"}]
+    assert job.artifacts == []
+    fail = job.step("Fail on findings")
+    assert job.failed and fail.returncode == 1 and "::error title=netlint::" in fail.stdout
+    # job summary: counts, the rule table with doc links, the finding linked to its line
+    summary = job.summary
+    assert "**1 finding** in 1 file: 1 error." in summary
+    assert "| error | 1 |" in summary
+    assert "[`k8s-run-as-user-root`](<https://" in summary
+    assert ("[k8s/bad.yaml:11:9](<https://github.com/acme/shop/blob/"
+            "0123456789abcdef0123456789abcdef01234567/k8s/bad.yaml#L11>)") in summary
+    assert "Uploaded to code scanning (category `netlint`)." in summary
+    assert "The job fails: findings at or above fail-on: warning." in summary
+    # one annotation, on the line
+    report = job.step("Job summary and annotations").stdout
+    (annotation,) = [line for line in report.splitlines() if line.startswith("::")]
+    assert annotation.startswith("::error file=k8s/bad.yaml,line=11,endLine=11,col=9,")
+    assert "title=netlint k8s-run-as-user-root%3A " in annotation
+
+
+def test_fork_pull_request_skips_the_upload_and_attaches_the_sarif(tmp_path: Path) -> None:
+    from tests.action_runner import run_action
+
+    ws = _workspace(tmp_path, {"k8s/bad.yaml": BAD})
+    job = run_action(ws, tmp_path / "temp", {"paths": "k8s", "args": "--select non-root",
+                                             "category": "netlint/k8s"},
+                     event_name="pull_request", event=_fork_event())
+    check = job.step("Check the code scanning upload")
+    assert check.returncode == 0
+    assert check.outputs["upload"] == "false" and check.outputs["artifact"] == "true"
+    assert check.outputs["artifact-name"] == "netlint-sarif-netlint-netlint-k8s"
+    notice = check.stdout.strip()
+    assert notice.startswith("::notice title=netlint::Code scanning upload skipped: this "
+                             "pull request comes from a fork (mallory/shop)")
+    assert "netlint-sarif-netlint-netlint-k8s" in notice and "\n" not in notice
+    assert job.uploads == []  # never attempted: it would fail with a read-only token
+    assert job.artifacts == [{"name": "netlint-sarif-netlint-netlint-k8s",
+                              "path": "netlint.sarif", "if-no-files-found": "warn"}]
+    assert "Not uploaded to code scanning: this pull request comes from a fork" in job.summary
+    assert "workflow artifact `netlint-sarif-netlint-netlint-k8s`" in job.summary
+    assert "**1 finding**" in job.summary
+    # the findings still fail the job (fail-on), after the artifact
+    assert job.step("Fail on findings").returncode == 1
+
+
+def test_same_repository_pull_request_and_dependabot(tmp_path: Path) -> None:
+    from tests.action_runner import run_action
+
+    ws = _workspace(tmp_path, {"k8s/good.yaml": GOOD})
+    job = run_action(ws, tmp_path / "t1", {"paths": "k8s", "args": "--select non-root"},
+                     event_name="pull_request", event=_same_repo_event())
+    assert job.step("Check the code scanning upload").outputs["upload"] == "true"
+    assert len(job.uploads) == 1 and not job.failed
+    assert "**No findings.**" in job.summary and "The job passes" in job.summary
+    job = run_action(ws, tmp_path / "t2", {"paths": "k8s", "args": "--select non-root"},
+                     event_name="pull_request", event=_same_repo_event(),
+                     env={"GITHUB_ACTOR": "dependabot[bot]"})
+    check = job.step("Check the code scanning upload")
+    assert check.outputs["upload"] == "false" and "Dependabot" in check.stdout
+    assert job.uploads == [] and len(job.artifacts) == 1 and not job.failed
+    # upload: false with artifact: false: neither, and the summary says why
+    job = run_action(ws, tmp_path / "t3", {"paths": "k8s", "upload": "false",
+                                           "artifact": "false", "args": "--select non-root"})
+    assert job.uploads == [] and job.artifacts == []
+    assert "Not uploaded to code scanning: the 'upload' input is false." in job.summary
+
+
+def test_broken_args_quoting_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    from tests.action_runner import run_action
+
+    ws = _workspace(tmp_path, {"k8s/good.yaml": GOOD})
+    job = run_action(ws, tmp_path / "temp", {"paths": "k8s", "args": "--select 'pss"})
+    scan = job.step("Scan")
+    assert scan.returncode == 0 and scan.outputs["exit-code"] == "2"
+    assert "Traceback" not in job.log
+    errors = [line for line in (scan.stdout + scan.stderr).splitlines() if line.strip()]
+    assert errors == ["::error title=netlint::the 'args' input is not valid shell-style "
+                      "words (No closing quotation); quote names with spaces as 'my dir' and "
+                      "close every quote"]
+    assert job.uploads == [] and job.artifacts == []
+    assert "netlint wrote no SARIF report (exit code 2)" in job.summary
+    assert job.step("Fail on findings").returncode == 2 and job.failed
+
+
+def test_annotations_are_capped_per_level_most_severe_first(tmp_path: Path) -> None:
+    from tests.action_runner import run_action
+
+    # 12 containers running as root (errors) and 12 without a seccomp profile (warnings)
+    containers = "".join(
+        f"    - name: c{i}\n      image: x\n      securityContext:\n"
+        f"        runAsUser: 0\n" for i in range(12))
+    pod = f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n{containers}"
+    ws = _workspace(tmp_path, {"k8s/pod.yaml": pod})
+    job = run_action(ws, tmp_path / "temp", {
+        "paths": "k8s", "args": "--select k8s-run-as-user-root,pss-seccomp-restricted"})
+    lines = job.step("Job summary and annotations").stdout.splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert len(errors) == 10 and len(warnings) == 10
+    assert ("netlint: annotated the 10 most severe of 12 error findings (GitHub shows 10 per "
+            "level and step); all of them are in the job summary counts and the SARIF report"
+            ) in lines
+    assert "of 12 warning findings" in job.step("Job summary and annotations").stdout
+    assert "**24 findings** in 1 file: 12 errors, 12 warnings." in job.summary
+
+
+def test_scanned_text_cannot_inject_workflow_commands_or_markup(tmp_path: Path) -> None:
+    from tests.action_runner import run_action
+
+    evil = ('apiVersion: v1\nkind: Pod\nmetadata:\n  name: "p\\n::error::pwned | <b>x</b>"\n'
+            'spec:\n  containers:\n    - name: "a\\n::stop-commands::t"\n      image: x\n'
+            '      securityContext:\n        runAsUser: 0\n')
+    ws = _workspace(tmp_path, {"k8s/evil.yaml": evil})
+    job = run_action(ws, tmp_path / "temp", {"paths": "k8s", "args": "--select non-root"})
+    for step in job.steps:
+        for line in (step.stdout + step.stderr).splitlines():
+            assert not line.startswith(("::error::pwned", "::stop-commands")), line
+    assert "<b>" not in job.summary and "pwned" in job.summary
+
+
+def test_cache_miss_reinstalls_a_stale_cached_virtualenv(tmp_path: Path) -> None:
+    """A restored virtualenv whose key does not match is rebuilt, never used; this checks
+    the decision (the rebuild itself, a real pip install, is tested with the wheel in
+    tests/test_readme_snippets.py)."""
+    from tests.action_runner import _light_venv
+
+    venv = tmp_path / "netlint-venv"
+    _light_venv(venv)
+    (venv / "netlint-install-key").write_text("netlint-some-older-key")
+    env = {**os.environ, "NETLINT_PYTHON": sys.executable, "NETLINT_SOURCE": str(ROOT),
+           "NETLINT_VENV": str(venv), "GITHUB_OUTPUT": str(tmp_path / "out")}
+    key = subprocess.run(["bash", str(ROOT / "scripts" / "action-install.sh"), "key"],
+                         env=env, capture_output=True, text=True, check=True)
+    assert key.stdout.startswith("netlint install cache key: netlint-")
+    recorded = (tmp_path / "out").read_text().strip()
+    assert recorded.startswith("key=netlint-") and recorded[4:] in key.stdout
+    # same key: used as is
+    (venv / "netlint-install-key").write_text(recorded[4:])
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "action-install.sh"), "install"],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "using the cached install" in proc.stdout, proc.stderr
+    assert proc.stdout.splitlines()[-2].startswith("netlint ")

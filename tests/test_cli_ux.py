@@ -62,6 +62,25 @@ def test_shell_completion_script() -> None:
     assert "plain,scan" in proc.stdout
 
 
+def _complete(words: str) -> list[str]:
+    env = {**os.environ, "_NETLINT_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    proc = subprocess.run([sys.executable, "-c", COMPLETE], env=env, capture_output=True,
+                          text=True, check=True)
+    return [line.split(",", 1)[1] for line in proc.stdout.splitlines()]
+
+
+def test_shell_completion_of_rule_ids_tags_and_targets() -> None:
+    assert "pss-restricted" in _complete("netlint scan . --select pss-r")  # a tag
+    assert "pss-run-as-user" in _complete("netlint scan . --select pss-r")  # a rule id
+    assert _complete("netlint scan . --ignore compose-priv") == ["compose-privileged"]
+    assert "compose" in _complete("netlint rules --select comp")  # a target
+    # after a comma: the next name of the list
+    assert "tls,compose-privileged" in _complete("netlint scan . --select tls,compose-pr")
+    assert _complete("netlint explain k8s-ingress-w") == ["k8s-ingress-without-tls"]
+    assert "pss-restricted" not in _complete("netlint explain pss-r")  # ids only
+
+
 # --- --format github ------------------------------------------------------------------
 
 
@@ -104,16 +123,20 @@ def test_step_summary_cells_cannot_break_the_table(tmp_path: Path,
 def test_text_output_caret_summary_statistics_and_doc_links(monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, ["scan", "examples", "--statistics", "--select",
-                                       "non-root"])
+    result = CliRunner().invoke(main, ["scan", "examples", "--select", "non-root"])
     out = result.output
     assert result.exit_code == 1
     assert "    26 |             runAsUser: 0\n       |             ^^^^^^^^^^^^\n" in out
     summary = re.compile(r"Scanned 5 files \(5 documents: 1 Compose, 1 Envoy, 3 Kubernetes\)\. "
                          r"\d+ errors?(, \d+ warnings?)?(, \d+ notes?)?\.")
     assert summary.search(out)
-    assert "      2  k8s-container-runs-as-root" in out
     assert "docs/rules.md#k8s-run-as-user-root" in out
+    result = CliRunner().invoke(main, ["scan", "examples", "--statistics", "--select",
+                                       "non-root"])
+    out = result.output
+    assert result.exit_code == 1 and summary.search(out)
+    assert "    2  error     k8s-container-runs-as-root" in out
+    assert "runAsUser: 0" not in out  # the table instead of the findings
     quiet = CliRunner().invoke(main, ["scan", "examples", "--quiet", "--select",
                                       "non-root"]).output
     (line,) = quiet.strip().splitlines()

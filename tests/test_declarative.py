@@ -363,7 +363,8 @@ def test_sarif_with_user_rule_is_valid(user_rules: tuple[Path, Path], tmp_path: 
     rules, manifests = user_rules
     path = rules / "widget-exposes-admin-port.yaml"
     path.write_text(path.read_text().replace(
-        "  references:\n    - https://widgets.example.com/docs/security\n", "  references: []\n"))
+        "  references:\n    - https://widgets.example.com/docs/security\n",
+        "  references: []\n  no-references-reason: an internal policy with no public page\n"))
     out = tmp_path / "o.sarif"
     CliRunner().invoke(main, ["scan", str(manifests), "--rules", str(rules), "--format", "sarif",
                               "-o", str(out)])

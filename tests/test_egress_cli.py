@@ -29,3 +29,17 @@ def test_egress_table_shows_blocked_metadata() -> None:
     result = CliRunner().invoke(main, ["egress", str(FIX / "pass" / "blocked.yaml")])
     assert result.exit_code == 0, result.output
     assert "blocked" in result.output and "Pod/web" in result.output
+
+
+def test_egress_table_prints_ipv6_endpoints_and_escapes_names(tmp_path: Path) -> None:
+    # "[fd00:ec2::254]" looks like rich markup; it must be printed, not eaten
+    result = CliRunner().invoke(main, ["egress", str(FIX / "fail" / "k8s-open-and-ports.yaml")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "[fd00:ec2::254]:80 via not isolated" in result.output
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"[bold]web\\e[2J\"\n"
+           "spec:\n  containers: [{name: app, image: nginx}]\n")
+    (tmp_path / "pod.yaml").write_text(pod)
+    out = CliRunner().invoke(main, ["egress", str(tmp_path / "pod.yaml")],
+                             env={"COLUMNS": "200"}).output
+    assert "Pod/[bold]web\\x1b[2J" in out and "\x1b" not in out

@@ -698,7 +698,8 @@ def _user_rule(tmp_path: Path, template: str) -> None:
         f"target: kubernetes\ntemplate: {template}\n"
         "docs:\n  what: A rule that tests which templates a user rule may use.\n"
         "  why: A rule that never runs would pass every file without a word.\n"
-        "  example: 'kind: Pod'\n  use_instead: 'kind: Pod'\n  references: []\n")
+        "  example: 'kind: Pod'\n  use_instead: 'kind: Pod'\n"
+        "  references: [https://example.com/policy]\n")
 
 
 @pytest.mark.parametrize("template", ["base", "builtin", "_netpol"])

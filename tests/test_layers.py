@@ -32,6 +32,9 @@ MODULE_STEPS = {
     "netlint.progress": "base",
     "netlint.fingerprints": "base",
     "netlint.uris": "base",
+    "netlint.escaping": "base",  # scanned text made safe for terminals and CI logs
+    "netlint.output": "base",  # atomic report and baseline writing
+    "netlint.pathmatch": "base",  # config path patterns (discovery and resolve use them)
     "netlint.discovery": "discover",
     "netlint.loaders": "load",
     "netlint.suppressions": "load",
@@ -45,6 +48,7 @@ MODULE_STEPS = {
     "netlint.plan": "check",
     "netlint.check": "check",
     "netlint.parallel": "check",
+    "netlint.redaction": "check",  # environment values out of findings
     "netlint.resolve": "resolve",
     "netlint.baseline": "resolve",
     "netlint.engine": "engine",
@@ -54,6 +58,8 @@ MODULE_STEPS = {
     "netlint.config": "cli",
     "netlint.docs": "cli",
     "netlint.scaffold": "cli",
+    "netlint.github_action": "cli",  # the Action's steps around the scan
+    "netlint.ruletest": "cli",  # `netlint test`: runs whole scans
 }
 
 

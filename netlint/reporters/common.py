@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from netlint.registry import Rule
 from netlint.uris import relative_uri as relative_uri  # re-exported for reporters
 from netlint.uris import repository_root as repository_root
+
+if TYPE_CHECKING:
+    from netlint.load import ScanStats
+
+
+KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
+              "yaml": "other YAML"}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def scanned_text(stats: ScanStats) -> str:
+    """What a scan read, files and documents told apart: ``5 files (7 documents: 2
+    Compose, 5 Kubernetes; 1 skipped: not Kubernetes, Compose or Envoy)``."""
+    kinds = ", ".join(f"{n} {KIND_NAMES.get(kind, kind)}"
+                      for kind, n in sorted(stats.documents.items())) or "none recognised"
+    text = f"{plural(stats.files, 'file')} ({plural(stats.documents_total, 'document')}: {kinds}"
+    if stats.files_skipped:
+        text += f"; {stats.files_skipped} skipped: not Kubernetes, Compose or Envoy"
+    if stats.files_failed:
+        text += f"; {stats.files_failed} could not be read or parsed"
+    return text + ")"
 
 
 def rule_help_markdown(rule: Rule) -> str:
@@ -53,8 +79,29 @@ def rule_help_text(rule: Rule) -> str:
     refs = docs.get("references") or []
     if refs:
         parts += ["", "References:"] + [f"  {r}" for r in refs]
+    elif docs.get("no-references-reason"):
+        parts += ["", f"References: none ({str(docs['no-references-reason']).strip()})"]
     return "\n".join(parts)
 
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line if line else "" for line in text.splitlines())
+
+
+def terminal_safe(text: str) -> str:
+    """Scanned text made harmless for a terminal or CI log: control characters (ANSI
+    escapes, carriage returns, newlines) and invisible format characters (bidirectional
+    overrides) are shown as ``\\xNN`` / ``\\uNNNN`` escapes instead of acting."""
+    if text.isprintable():
+        return text
+    import unicodedata
+
+    out = []
+    for char in text:
+        if char.isprintable() or char == " " or unicodedata.category(char) in ("Zs",):
+            out.append(char)
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+    return "".join(out)

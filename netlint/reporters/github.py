@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from netlint.escaping import escape_text
-from netlint.reporters.common import relative_uri, repository_root
+from netlint.reporters.common import plural, relative_uri, repository_root, scanned_text
 from netlint.resolve import ScanResult
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "notice"}
@@ -68,11 +68,9 @@ def step_summary(result: ScanResult) -> str:
     findings = result.findings
     counts = Counter(f.severity.value for f in findings)
     lines = ["## netlint", ""]
-    stats = result.stats
-    docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats.documents.items())) or "none"
-    lines.append(f"Scanned {stats.files} file(s) ({docs}). "
-                 + (f"{counts['error']} error(s), {counts['warning']} warning(s), "
-                    f"{counts['note']} note(s)." if findings else "No findings."))
+    severities = ", ".join(plural(counts[s], s) for s in ("error", "warning", "note"))
+    lines.append(f"Scanned {_cell(scanned_text(result.stats))}. "
+                 + (f"{severities}." if findings else "No findings."))
     extra = []
     if result.suppressed:
         extra.append(f"{len(result.suppressed)} suppressed")

@@ -77,6 +77,17 @@ def _document(result: ScanResult, counts: dict[str, int], items: list[dict[str, 
     }
 
 
+def render_statistics(result: ScanResult) -> str:
+    """``--statistics --format json``: the summary and findings per rule and severity
+    (``statistics``) instead of the findings."""
+    from netlint.reporters.text import rule_statistics
+
+    document = _document(result, _counts(result), [])
+    del document["findings"]
+    document["statistics"] = rule_statistics(result)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def render(result: ScanResult, include_suppressed: bool = False) -> str:
     return json.dumps(to_json(result, include_suppressed), indent=2, ensure_ascii=False) + "\n"
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -17,6 +20,7 @@ from netlint.reporters.common import (
     rule_help_markdown,
     rule_help_text,
 )
+from netlint.reporters.sarif_limits import LimitedResults, limit_results
 from netlint.resolve import ScanResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -63,17 +67,19 @@ def _region(f: Finding) -> dict[str, int]:
 
 def to_sarif(result: ScanResult, include_suppressed: bool = False) -> dict[str, Any]:
     root = repository_root()
-    run = _run(result, include_suppressed, root)
-    run["results"] = list(_results(result, include_suppressed, root))
+    limited = _limited(result, include_suppressed)
+    run = _run(result, limited, root)
+    run["results"] = list(_results(result, limited, root))
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def _findings(result: ScanResult, include_suppressed: bool) -> list[Finding]:
+def _limited(result: ScanResult, include_suppressed: bool) -> LimitedResults:
+    """The results to write, in report order, cut to GitHub's limits (sarif_limits.py)."""
     findings = list(result.findings)
     if include_suppressed:
         findings += result.suppressed
     findings.sort()
-    return findings
+    return limit_results(findings, result.rules)
 
 
 def artifact_uri(uri: str) -> str:
@@ -83,16 +89,34 @@ def artifact_uri(uri: str) -> str:
     return quote(uri, safe="/-._~!$&'()*+,;=@")
 
 
+def artifact_location(path: str, uri: str) -> dict[str, str]:
+    """Where a result is: inside the repository, a '/'-separated path relative to
+    ``%SRCROOT%`` (what code scanning matches files by); outside it (a file named by an
+    absolute or ``../`` path), an absolute ``file://`` URI and no ``uriBaseId``, since a
+    uriBaseId may only prefix a relative reference (SARIF 2.1.0, 3.4.4).  ``uri`` is
+    :func:`relative_uri` of ``path``."""
+    if uri == "stdin" or not os.path.isabs(uri):
+        return {"uri": artifact_uri(uri), "uriBaseId": "%SRCROOT%"}
+    return {"uri": Path(os.path.abspath(path)).as_uri()}  # as_uri percent-encodes
+
+
 def _location(f: Finding, uri: str) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(uri), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact_location(f.path, uri),
             "region": _region(f),
         }
     }
 
 
-def _results(result: ScanResult, include_suppressed: bool, root: str
+def limit_notifications(notices: list[str]) -> list[dict[str, Any]]:
+    """GitHub's result limits (sarif_limits.py) as tool notifications, also on stderr."""
+    for notice in notices:
+        sys.stderr.write(f"netlint: warning: SARIF: {notice}\n")
+    return [{"level": "warning", "message": {"text": notice}} for notice in notices]
+
+
+def _results(result: ScanResult, limited: LimitedResults, root: str
              ) -> Iterator[dict[str, Any]]:
     """The ``results`` entries, one at a time (see :func:`render_to`)."""
     index = {rid: i for i, rid in enumerate(sorted(result.rules))}
@@ -107,7 +131,7 @@ def _results(result: ScanResult, include_suppressed: bool, root: str
             hashes[f.path] = line_hashes(source.text)
         return hashes[f.path].get(f.span.start_line)
 
-    for f in _findings(result, include_suppressed):
+    for f in limited.findings:
         uri = uris.get(f.path)
         if uri is None:
             uri = uris[f.path] = relative_uri(f.path, root)
@@ -130,7 +154,7 @@ def _results(result: ScanResult, include_suppressed: bool, root: str
         yield entry
 
 
-def _run(result: ScanResult, include_suppressed: bool, root: str) -> dict[str, Any]:
+def _run(result: ScanResult, limited: LimitedResults, root: str) -> dict[str, Any]:
     """The run without its results: tool, rules, base URI and invocation (with a
     notification for each file that could not be analysed)."""
     rules = dict(sorted(result.rules.items()))
@@ -141,8 +165,9 @@ def _run(result: ScanResult, include_suppressed: bool, root: str) -> dict[str, A
             "locations": [_location(f, relative_uri(f.path, root))],
             "descriptor": {"id": f.rule_id},
         }
-        for f in _findings(result, include_suppressed) if f.rule_id in PARSE_PROBLEMS
+        for f in limited.findings if f.rule_id in PARSE_PROBLEMS
     ]
+    notifications += limit_notifications(limited.notices)
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
@@ -182,13 +207,14 @@ def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False)
     metadata and one result, not the whole log (114k findings needed 4.3 GB as one
     document)."""
     root = repository_root()
-    run = _run(result, include_suppressed, root)
+    limited = _limited(result, include_suppressed)
+    run = _run(result, limited, root)
     head = json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]},
                       indent=2, ensure_ascii=False)
     empty = '"results": []\n    }\n  ]\n}'
     assert head.endswith(empty)
     first = True
-    for entry in _results(result, include_suppressed, root):
+    for entry in _results(result, limited, root):
         out.write(head[:-len(empty)] + '"results": [\n' if first else ",\n")
         first = False
         text = json.dumps(entry, indent=2, ensure_ascii=False)

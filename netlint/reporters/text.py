@@ -50,28 +50,11 @@ _SECRET_LOOKING = re.compile(
 )
 
 
-def snippet_window(line: str, start: int, width: int) -> tuple[str, int, int]:
-    """The part of ``line`` shown for a finding at 0-based column ``start`` spanning
-    ``width`` characters, both escaped (control and bidi characters made visible) and
-    capped: (text, caret column, caret width).  A long line is cut to a window around
-    the column with an ellipsis on each cut side, so one finding prints a bounded amount
-    whatever the file (a minified 1 MB JSON line)."""
-    start = max(0, min(start, len(line)))
-    width = max(1, min(width, len(line) - start)) if line else 1
-    begin = 0
-    if len(line) > SNIPPET_WIDTH:
-        begin = max(0, min(start - SNIPPET_LEAD, len(line) - SNIPPET_WIDTH))
-    end = min(len(line), begin + SNIPPET_WIDTH)
-    head = "…" if begin > 0 else ""
-    tail = "…" if end < len(line) else ""
-    stop = min(start + width, end)
-    before = escape_text(line[begin:start])
-    marked = escape_text(line[start:stop]) or " "
-    text = head + before + marked + escape_text(line[stop:end]) + tail
-    return text, len(head) + len(before), len(marked)
-
-
-def _snippet(result: ScanResult, f: Finding) -> list[Text]:
+def _snippet(result: ScanResult, findings: list[Finding]) -> list[Text]:
+    """The source line of one or more findings that start on it, shown once (escaped and
+    cut to a window around the first finding), with a caret row under every finding's
+    span (the most severe colour where spans overlap)."""
+    f = findings[0]
     source = result.sources.get(f.path)
     if source is None:
         return []
@@ -82,54 +65,93 @@ def _snippet(result: ScanResult, f: Finding) -> list[Text]:
         return []
     expanded = line.replace("\t", " ")
     gutter = f"{f.span.start_line:>6} | "
-    start = f.span.start_column - 1
-    if f.span.end_line == f.span.start_line:
-        width = max(1, f.span.end_column - f.span.start_column)
-    else:
-        width = max(1, len(expanded.rstrip()) - start)
-    shown, column, caret_width = snippet_window(expanded, start, width)
-    caret = Text(" " * (len(gutter) - 2) + "| " + " " * column)
-    caret.append("^" * caret_width, style=_STYLE[f.severity.value])
-    return [Text(gutter + shown, style="dim"), caret]
+    marks: dict[int, Finding] = {}  # column -> the most severe finding marking it
+    for g in findings:
+        start = g.span.start_column - 1
+        if g.span.end_line == g.span.start_line:
+            width = max(1, g.span.end_column - g.span.start_column)
+        else:
+            width = max(1, len(expanded.rstrip()) - start)
+        width = min(width, max(1, len(expanded) - start))
+        for column in range(start, start + width):
+            if column not in marks or g.severity.rank > marks[column].severity.rank:
+                marks[column] = g
+    first = max(0, min(f.span.start_column - 1, len(expanded)))
+    begin = 0
+    if len(expanded) > SNIPPET_WIDTH:
+        begin = max(0, min(first - SNIPPET_LEAD, len(expanded) - SNIPPET_WIDTH))
+    end = min(len(expanded), begin + SNIPPET_WIDTH)
+    shown = Text(gutter + ("…" if begin > 0 else ""), style="dim")
+    caret = Text(" " * (len(gutter) - 2) + "| " + (" " if begin > 0 else ""))
+    # one character at a time: an escaped character (``\x1b``) is wider than one column,
+    # and its caret must be as wide
+    for column in range(begin, max(end, min(max(marks) + 1, end + 1))):
+        char = escape_text(expanded[column]) if column < len(expanded) else " "
+        if column < end:
+            shown.append(char)
+        mark = marks.get(column)
+        if mark is None:
+            caret.append(" " * len(char))
+        else:
+            caret.append("^" * len(char), style=_STYLE[mark.severity.value])
+    if end < len(expanded):
+        shown.append("…")
+    caret.rstrip()
+    return [shown, caret]
+
+
+def shown_findings(result: ScanResult, include_suppressed: bool) -> list[Finding]:
+    """The findings a report lists: with ``include_suppressed``, the suppressed ones too,
+    in file order (each marked as suppressed where it is shown)."""
+    if include_suppressed and result.suppressed:
+        return sorted([*result.findings, *result.suppressed])
+    return result.findings
+
+
+def _finding_line(result: ScanResult, f: Finding) -> Text:
+    line = Text("  ")
+    line.append(f"{escape_text(f.path)}:{f.span.start_line}:{f.span.start_column}",
+                style="bold")
+    line.append("  ")
+    line.append(f"{f.severity.value:<7}", style=_STYLE[f.severity.value])
+    line.append(" ")
+    rule = result.rules.get(f.rule_id)
+    # a clickable link to the rule's docs on terminals that support it
+    line.append(escape_text(f.rule_id),
+                style=Style(color="magenta", link=rule.help_uri)
+                if rule and rule.help_uri and not has_unsafe(rule.help_uri) else "magenta")
+    line.append("  ")
+    line.append(escape_text(f.message))
+    if f.suppressed:
+        line.append_text(_suppressed_marker(f))
+    return line
+
+
+def _suppressed_marker(f: Finding) -> Text:
+    reason = f": {escape_text(f.suppression_reason)}" if f.suppression_reason else ""
+    return Text(f"  [suppressed{reason}]", style="dim")
 
 
 def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
-              quiet: bool = False, statistics: bool = False) -> None:
+              quiet: bool = False, statistics: bool = False,
+              include_suppressed: bool = False) -> None:
     console = make_console(out, color)
-    if not quiet:
-        for path, group in groupby(result.findings, key=lambda f: f.path):
-            shown_path = escape_text(path)
-            console.print(Text(shown_path, style="bold underline"))
-            for f in group:
-                line = Text("  ")
-                line.append(f"{shown_path}:{f.span.start_line}:{f.span.start_column}",
-                            style="bold")
-                line.append("  ")
-                line.append(f"{f.severity.value:<7}", style=_STYLE[f.severity.value])
-                line.append(" ")
-                rule = result.rules.get(f.rule_id)
-                # a clickable link to the rule's docs on terminals that support it
-                line.append(escape_text(f.rule_id),
-                            style=Style(color="magenta", link=rule.help_uri)
-                            if rule and rule.help_uri and not has_unsafe(rule.help_uri)
-                            else "magenta")
-                line.append("  ")
-                line.append(escape_text(f.message))
-                console.print(line)
-                for snippet in _snippet(result, f):
+    findings = shown_findings(result, include_suppressed)
+    if statistics:  # the per-rule table instead of the findings
+        if result.findings:
+            for row in statistics_table(result):
+                console.print(row)
+            console.print()
+    elif not quiet:
+        for path, group in groupby(findings, key=lambda f: f.path):
+            console.print(Text(escape_text(path), style="bold underline"))
+            for _line, same_line in groupby(group, key=lambda f: f.span.start_line):
+                shared = list(same_line)
+                for f in shared:
+                    console.print(_finding_line(result, f))
+                for snippet in _snippet(result, shared):
                     console.print(snippet)
             console.print()
-    if statistics and result.findings:
-        counts = Counter(f.rule_id for f in result.findings)
-        console.print(Text("Findings per rule:", style="bold"))
-        for rule_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            rule = result.rules.get(rule_id)
-            console.print(escape_text(f"  {n:>5}  {rule_id}  {rule.title if rule else ''}"),
-                          markup=False)
-            if rule and rule.help_uri:
-                console.print(escape_text(f"         {rule.help_uri}"), markup=False,
-                              style="dim")
-        console.print()
     console.print(summary_text(result))
     if result.findings and not quiet:
         console.print(Text("Explain a rule with: netlint explain <rule-id>", style="dim"))
@@ -139,6 +161,35 @@ def render_to(result: ScanResult, out: IO[str], color: bool | None = None,
                 rule = result.rules.get(rule_id)
                 if rule is not None and rule.help_uri:
                     console.print(Text(escape_text(f"  {rule_id}: {rule.help_uri}"), style="dim"))
+
+
+def rule_statistics(result: ScanResult) -> list[dict[str, object]]:
+    """Findings per rule and severity, most frequent first (suppressed ones not counted)."""
+    counts = Counter((f.rule_id, f.severity.value) for f in result.findings)
+    rows = []
+    for (rule_id, severity), n in sorted(counts.items(),
+                                         key=lambda kv: (-kv[1], kv[0][0], kv[0][1])):
+        rule = result.rules.get(rule_id)
+        rows.append({"rule": rule_id, "severity": severity, "count": n,
+                     "title": rule.title if rule else "",
+                     "help_uri": rule.help_uri if rule else ""})
+    return rows
+
+
+def statistics_table(result: ScanResult) -> list[Text]:
+    """``--statistics``: one aligned row per rule (count, severity, rule, title) under a
+    header; plain text that stays readable when piped."""
+    rows = rule_statistics(result)
+    id_width = max(len("rule"), *(len(str(r["rule"])) for r in rows))
+    head = Text(f"{'count':>5}  {'severity':<8}  {'rule':<{id_width}}  title", style="bold")
+    out = [head]
+    for r in rows:
+        severity = str(r["severity"])
+        line = Text(f"{r['count']:>5}  ")
+        line.append(f"{severity:<8}", style=_STYLE[severity])
+        line.append(f"  {r['rule']!s:<{id_width}}  {r['title']}")
+        out.append(line)
+    return out
 
 
 def summary_text(result: ScanResult) -> Text:

@@ -31,15 +31,27 @@ def violations(pod: PodSpec, version: int, params: Mapping[str, Any]) -> Iterato
         value = sc.get("allowPrivilegeEscalation")
         if value is False:
             continue
-        if value is not None:
+        if value is True:
             yield Violation((*c.path, "securityContext", "allowPrivilegeEscalation"),
                             f"{pod.obj.label}: {c.described} sets allowPrivilegeEscalation: "
-                            f"{str(value).lower()}; set it to false")
+                            "true; set it to false")
+        elif value is not None:  # "false" in quotes is a string, not the boolean
+            yield Violation((*c.path, "securityContext", "allowPrivilegeEscalation"),
+                            f"{pod.obj.label}: {c.described} sets allowPrivilegeEscalation "
+                            f"to {_described_value(value)}, not the boolean false; write "
+                            "false without quotes")
         else:
             target = (*c.path, "securityContext") if "securityContext" in c.value else c.path
             yield Violation(target, f"{pod.obj.label}: {c.described} does not set "
                                     "allowPrivilegeEscalation: false; add it to its "
                                     "securityContext")
+
+
+def _described_value(value: Any) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= 20 else value[:20] + "..."
+        return f"the string {shown!r}"
+    return f"{type(value).__name__} {value!r}"[:40]
 
 
 check_project = project_check(violations)
