@@ -798,3 +798,23 @@ def test_output_equal_to_a_context_file_or_the_config_is_refused(tmp_path: Path)
         code, _, err = run("scan", "app", "--context", ".", "-o", out, cwd=tmp_path)
         assert code == 2 and "scanned input" in err, out
     assert (tmp_path / "policy.yaml").read_text() == "kind: NetworkPolicy\n"
+
+
+def test_caret_for_a_span_as_wide_as_a_huge_line_costs_only_the_window() -> None:
+    import time
+
+    from netlint.findings import Finding, Severity
+    from netlint.load import ScanStats
+    from netlint.reporters.text import SNIPPET_WIDTH, _snippet
+    from netlint.resolve import ScanResult
+    from netlint.source import Source, Span
+
+    line = "x" * 5_000_000
+    source = Source("big.json", line)
+    findings = [Finding("big.json", Span(1, 1 + i, 1, len(line) + 1), "r", "m",
+                        Severity.ERROR) for i in range(200)]
+    result = ScanResult(findings, ScanStats(), {}, {"big.json": source})
+    start = time.perf_counter()
+    shown, caret = _snippet(result, findings)
+    assert time.perf_counter() - start < 2
+    assert len(shown.plain) < SNIPPET_WIDTH + 20 and len(caret.plain) < SNIPPET_WIDTH + 20

@@ -65,6 +65,11 @@ def _snippet(result: ScanResult, findings: list[Finding]) -> list[Text]:
         return []
     expanded = line.replace("\t", " ")
     gutter = f"{f.span.start_line:>6} | "
+    first = max(0, min(f.span.start_column - 1, len(expanded)))
+    begin = 0
+    if len(expanded) > SNIPPET_WIDTH:
+        begin = max(0, min(first - SNIPPET_LEAD, len(expanded) - SNIPPET_WIDTH))
+    end = min(len(expanded), begin + SNIPPET_WIDTH)
     marks: dict[int, Finding] = {}  # column -> the most severe finding marking it
     for g in findings:
         start = g.span.start_column - 1
@@ -73,14 +78,12 @@ def _snippet(result: ScanResult, findings: list[Finding]) -> list[Text]:
         else:
             width = max(1, len(expanded.rstrip()) - start)
         width = min(width, max(1, len(expanded) - start))
-        for column in range(start, start + width):
+        # only the columns shown: a span as wide as a 1 MB minified line costs a window
+        for column in range(max(start, begin), min(start + width, end + 1)):
             if column not in marks or g.severity.rank > marks[column].severity.rank:
                 marks[column] = g
-    first = max(0, min(f.span.start_column - 1, len(expanded)))
-    begin = 0
-    if len(expanded) > SNIPPET_WIDTH:
-        begin = max(0, min(first - SNIPPET_LEAD, len(expanded) - SNIPPET_WIDTH))
-    end = min(len(expanded), begin + SNIPPET_WIDTH)
+    if not marks:  # every span lies outside the window (cannot happen for the first)
+        marks[first] = f
     shown = Text(gutter + ("…" if begin > 0 else ""), style="dim")
     caret = Text(" " * (len(gutter) - 2) + "| " + (" " if begin > 0 else ""))
     # one character at a time: an escaped character (``\x1b``) is wider than one column,
