@@ -818,3 +818,14 @@ def test_caret_for_a_span_as_wide_as_a_huge_line_costs_only_the_window() -> None
     shown, caret = _snippet(result, findings)
     assert time.perf_counter() - start < 2
     assert len(shown.plain) < SNIPPET_WIDTH + 20 and len(caret.plain) < SNIPPET_WIDTH + 20
+
+
+def test_alias_bomb_cannot_suppress_its_own_finding_with_a_comment(tmp_path: Path) -> None:
+    bomb = "# netlint: disable-file=yaml-alias-bomb,all\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        prev = "a" if i == 1 else f"l{i - 1}"
+        bomb += f"l{i}: &l{i} [" + ", ".join(f"*{prev}" for _ in range(10)) + "]\n"
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD.replace("metadata", bomb + "metadata"))
+    code, out, _ = run("scan", "pod.yaml", "--format", "json", cwd=tmp_path)
+    assert code == 1
+    assert "yaml-alias-bomb" in [f["rule"] for f in json.loads(out)["findings"]]
