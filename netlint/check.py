@@ -11,28 +11,65 @@ finding naming the rule and file; the scan goes on.
 
 from __future__ import annotations
 
+import json
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
-from netlint.discovery import FileEntry, discover
+from netlint.cache import (
+    BadEntry,
+    FileText,
+    Hit,
+    ScanCache,
+    decode_finding,
+    decode_suppression,
+    encode_finding,
+    encode_suppression,
+    text_hash,
+)
+from netlint.discovery import STDIN, FileEntry, ReadProblem, discover, read_source
 from netlint.findings import Finding
-from netlint.load import Loaded, ScanStats, assemble_compose, load_entry
+from netlint.load import (
+    FileResult,
+    Loaded,
+    ScanStats,
+    add_file,
+    assemble_compose,
+    load_file,
+)
 from netlint.places import finding_context, span_text
 from netlint.plan import RulePlan
 from netlint.registry import Rule
-from netlint.source import Span
+from netlint.source import Source, Span
 from netlint.templates.base import Project, RuleContext, Violation
 from netlint.yamlnodes import Document, locate
 
 
-class Checker:
-    """Runs one scan's planned rules."""
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise BadEntry
+    return str(value)
 
-    def __init__(self, plan: RulePlan) -> None:
+
+class Checker:
+    """Runs one scan's planned rules; with a cache, reuses what it holds for unchanged
+    files and stores what it computes for the others."""
+
+    def __init__(self, plan: RulePlan, cache: ScanCache | None = None,
+                 build_entries: bool | None = None) -> None:
         self.plan = plan
         self.options = plan.options
         self.make_finding = plan.make_finding
+        self.cache = cache
+        self._build_entries = build_entries
+
+    @property
+    def build_entries(self) -> bool:
+        """Cache entries are built where files are checked: here when this checker has a
+        cache, or in a worker process for the parent's cache."""
+        return self.cache is not None if self._build_entries is None else self._build_entries
 
     # --- per file --------------------------------------------------------------------
 
@@ -45,30 +82,91 @@ class Checker:
         Project-scope templates that declare ``COLLECT`` get a record of each document
         right away.  Documents are then kept only when another selected project-scope rule
         reads their kind, so memory holds the sources' text, not every parsed document.
+        Files the cache holds are not parsed at all.
         """
-        loaded = Loaded(checked=check)
-        keep = self.plan.project_kinds() | {"compose"}
-        collectors = self.plan.collectors()
-        for name in collectors:
-            loaded.records.setdefault(name, [])
-        keep_unclassified = bool(self.plan.unclassified_rules)
         entries = list(entries)
-        for done, entry in enumerate(entries):
-            if progress is not None:
-                progress(done, len(entries))
-            first = len(loaded.documents)
-            load_entry(entry, loaded, stats, self.options.max_file_size, self.make_finding,
-                       keep_unclassified)
-            new = loaded.documents[first:]
-            if not new:
+        cached = self.cached(entries, check)
+
+        def results() -> Iterator[FileResult]:
+            for done, (entry, hit) in enumerate(zip(entries, cached, strict=True)):
+                if progress is not None:
+                    progress(done, len(entries))
+                if isinstance(hit, FileResult):
+                    yield hit
+                else:
+                    yield self.check_file(entry, check, hit)
+
+        return self.finish(results(), stats, check)
+
+    def cached(self, entries: Sequence[FileEntry], check: bool
+               ) -> list[FileResult | Source | ReadProblem | None]:
+        """Per file: its result from the cache, or else the text read while looking (so
+        a miss does not read the file twice), or None."""
+        cache = self.cache
+        if cache is None:
+            return [None] * len(entries)
+        out: list[FileResult | Source | ReadProblem | None] = []
+        max_size = self.options.max_file_size
+        for entry in entries:
+            if entry.path == STDIN:
+                out.append(None)
                 continue
-            for name, (collect, kinds) in collectors.items():
-                loaded.records[name].extend(collect(d, self.options) for d in new
-                                            if d.kind in kinds)
+            read: list[Source | ReadProblem] = []
+
+            def read_text(entry: FileEntry = entry, read: list[Source | ReadProblem] = read
+                          ) -> str | None:
+                read.append(read_source(entry, max_size))
+                return read[0].text if isinstance(read[0], Source) else None
+
+            hit = cache.lookup(os.path.abspath(entry.path), entry.display, read_text)
+            result = None
+            if hit is not None and (hit.entry.get("checked") or not check):
+                try:
+                    result = self._from_cache(entry, hit, check)
+                except (BadEntry, ValueError, TypeError, KeyError, AttributeError):
+                    result = None  # malformed: parsed again, and the entry rewritten
+            if result is not None:
+                cache.hits += 1
+            else:
+                cache.misses += 1
+            out.append(result if result is not None else (read[0] if read else None))
+        return out
+
+    def check_file(self, entry: FileEntry, check: bool,
+                   source: Source | ReadProblem | None = None) -> FileResult:
+        """Load one file, collect its records and, with ``check``, run the document-scope
+        rules on it."""
+        collectors = self.plan.collectors()
+        result = load_file(entry, self.options.max_file_size, self.make_finding,
+                           bool(self.plan.unclassified_rules), source)
+        records: dict[str, list[Any]] = {name: [] for name in collectors}
+        new = result.documents
+        if new:
+            for name, (collect, kinds, _codec) in collectors.items():
+                records[name].extend(collect(d, self.options) for d in new if d.kind in kinds)
             if check:
-                loaded.rule_findings.extend(
-                    self.check_documents(d for d in new if d.kind != "compose"))
-                loaded.documents[first:] = [d for d in new if d.kind in keep]
+                result.rule_findings = self.check_documents(
+                    d for d in new if d.kind != "compose")
+                keep = self.plan.project_kinds() | {"compose"}
+                result.documents = [d for d in new if d.kind in keep]
+        result.records = records
+        if self.build_entries and entry.path != STDIN:
+            result.cache_entry = self._cache_entry(result, check)
+            result.identity = (result.cache_entry["identity"] if result.cache_entry is not None
+                               else self._identity(result, None))
+        return result
+
+    def finish(self, results: Iterable[FileResult], stats: ScanStats, check: bool) -> Loaded:
+        """Join the files' results in file order (storing new ones in the cache)."""
+        loaded = Loaded(checked=check)
+        cache = self.cache
+        for result in results:
+            if cache is not None and result.cache_entry is not None:
+                cache.put(os.path.abspath(result.entry.path), result.cache_entry,
+                          result.source.text if result.source is not None else None)
+                result.cache_entry = None
+            add_file(loaded, stats, result)
+        self.complete_records(loaded, parse=False)
         return loaded
 
     def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded) -> None:
@@ -81,9 +179,129 @@ class Checker:
         # read problems there are not ours to report, nor rule findings
         context = self.load_and_check(extra, ScanStats(), check=False)
         loaded.context_documents.extend(context.documents)
+        loaded.record_parts.extend(context.record_parts)
         for name, records in context.records.items():
             loaded.records.setdefault(name, []).extend(records)
         loaded.context_paths.update(s.path for s in context.sources)
+
+    def complete_records(self, loaded: Loaded, parse: bool = True) -> bool:
+        """Build ``loaded.records`` from the files' parts once every part is at hand; with
+        ``parse``, parse again the files whose records the cache could not keep.  False
+        when some are still missing."""
+        parts = loaded.record_parts
+        missing = [i for i, (_, records, _) in enumerate(parts) if records is None]
+        if missing and not parse:
+            return False
+        for i in missing:
+            entry, _, identity = parts[i]
+            again = self.check_file(entry, check=False)
+            parts[i] = (entry, again.records, identity)
+        merged: dict[str, list[Any]] = {name: [] for name in self.plan.collectors()}
+        for _, records, _ in parts:
+            for name, items in (records or {}).items():
+                merged.setdefault(name, []).extend(items)
+        loaded.records = merged
+        return True
+
+    # --- the incremental cache -------------------------------------------------------
+
+    def _cache_entry(self, result: FileResult, check: bool) -> dict[str, Any] | None:
+        """``result`` as a cache entry, or None when it cannot be reused alone: documents
+        that cross-file rules or plain-YAML rules read (Compose files are assembled with
+        others), or findings in other files."""
+        keep = self.plan.project_kinds() | {"compose"}
+        if result.unclassified or any(d.kind in keep for d in result.documents):
+            return None
+        display = result.entry.display
+        if any(f.path != display for f in (*result.findings, *result.rule_findings)) or any(
+                s.path != display for s in result.suppressions):
+            return None
+        stats = result.stats
+        entry: dict[str, Any] = {
+            "display": display,
+            "checked": check,
+            "failed": stats.files_failed,
+            "skipped": stats.files_skipped,
+            "docs": dict(stats.documents),
+            "findings": [encode_finding(f) for f in result.findings],
+            "rule_findings": [encode_finding(f) for f in result.rule_findings],
+            "suppressions": [encode_suppression(s) for s in result.suppressions],
+            "records": self._encode_records(result),
+        }
+        entry["identity"] = self._identity(result, entry)
+        return entry
+
+    def _encode_records(self, result: FileResult) -> dict[str, list[Any]] | None:
+        source = result.source
+        out: dict[str, list[Any]] = {}
+        collectors = self.plan.collectors()
+        for name, records in (result.records or {}).items():
+            codec = collectors[name][2] if name in collectors else None
+            if records and (codec is None or source is None):
+                return None
+            encoded = []
+            for record in records:
+                data = codec[0](record, source) if codec is not None and source else None
+                if data is None:
+                    return None
+                encoded.append(data)
+            out[name] = encoded
+        return out
+
+    def _identity(self, result: FileResult, entry: dict[str, Any] | None) -> str:
+        """What the file gives the cross-file rules, in a short string: its records when
+        they can be stored (an edit that leaves them alone keeps the cross-file findings),
+        else its text."""
+        if entry is not None and entry["records"] is not None:
+            payload = json.dumps(entry["records"], sort_keys=True, separators=(",", ":"))
+        elif result.source is not None:
+            payload = "text:" + text_hash(result.source.text)
+        else:
+            payload = "unread"
+        return text_hash(f"{result.entry.display}\0{payload}")
+
+    def _from_cache(self, entry: FileEntry, hit: Hit, check: bool) -> FileResult:
+        data = hit.entry
+        display = entry.display
+        documents = data["docs"]
+        if not isinstance(documents, dict) or not all(
+                type(k) is str and type(v) is int for k, v in documents.items()):
+            raise BadEntry
+        failed, skipped = data["failed"], data["skipped"]
+        if type(failed) is not int or type(skipped) is not int:
+            raise BadEntry
+        stats = ScanStats(files=1, files_skipped=skipped, files_failed=failed,
+                          documents=Counter(documents))
+        source: Source | None = None
+        if hit.text is not None:
+            source = Source(display, hit.text)
+        elif hit.readable:
+            source = FileText(display, entry, self.options.max_file_size)
+        result = FileResult(entry, stats, source)
+        result.findings = [decode_finding(f, display) for f in data["findings"]]
+        if check:
+            result.rule_findings = [decode_finding(f, display) for f in data["rule_findings"]]
+        result.suppressions = [decode_suppression(s, display) for s in data["suppressions"]]
+        result.skipped = bool(skipped)
+        stored = data["records"]
+        collectors = self.plan.collectors()
+        if stored is None or source is None:
+            result.records = None if stored is None else {name: [] for name in collectors}
+        else:
+            if not isinstance(stored, dict) or set(stored) != set(collectors):
+                raise BadEntry
+            records: dict[str, list[Any]] = {}
+            for name, items in stored.items():
+                codec = collectors[name][2]
+                if codec is None or not isinstance(items, list):
+                    raise BadEntry
+                records[name] = [codec[1](item, source) for item in items]
+            result.records = records
+        identity = data["identity"]
+        if type(identity) is not str:
+            raise BadEntry
+        result.identity = identity
+        return result
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         """Run the document-scope rules (in the parent, or in a worker process)."""
@@ -115,13 +333,9 @@ class Checker:
         if loaded.unclassified:
             self._check_unclassified(loaded, stats, findings)
         if project_rules:
-            project = Project([*loaded.documents, *loaded.context_documents],
-                              loaded.records)
-            for rule in project_rules:
-                findings.extend(self._run_project(rule, contexts[rule.id], project))
+            findings.extend(self._project_findings(loaded, project_rules, contexts))
             # every rule has run: free the records, documents and per-scan models (a
             # large scan's peak memory is reached while the findings are sorted later)
-            del project
             loaded.records.clear()
             loaded.documents = []
             loaded.context_documents = []
@@ -133,6 +347,41 @@ class Checker:
 
             findings = redact(findings, loaded.substituted)
         return findings
+
+    def _project_findings(self, loaded: Loaded, project_rules: list[Rule],
+                          contexts: dict[str, RuleContext]) -> list[Finding]:
+        """The cross-file rules' findings: from the cache when every input (each file's
+        identity, in order) is what it was when they were computed, else by running them
+        on the records (parsing again the files whose records the cache could not keep)."""
+        key = self._project_key(loaded)
+        cache = self.cache
+        if cache is not None and key is not None:
+            stored = cache.project(key)
+            if stored is not None:
+                try:
+                    return [decode_finding(f[1:], _str(f[0])) for f in stored]
+                except (BadEntry, ValueError, TypeError, IndexError):
+                    pass  # malformed: computed again and rewritten
+        self.complete_records(loaded)
+        project = Project([*loaded.documents, *loaded.context_documents], loaded.records)
+        findings: list[Finding] = []
+        for rule in project_rules:
+            findings.extend(self._run_project(rule, contexts[rule.id], project))
+        if cache is not None and key is not None:
+            cache.put_project(key, [[f.path, *encode_finding(f)] for f in findings])
+        return findings
+
+    def _project_key(self, loaded: Loaded) -> str | None:
+        """The identity of the cross-file rules' inputs, or None when they cannot be told
+        by the files alone (assembled Compose projects, files read from stdin)."""
+        if self.cache is None or "compose" in self.plan.project_kinds():
+            return None
+        identities = []
+        for entry, _records, identity in loaded.record_parts:
+            if not identity or entry.path == STDIN:
+                return None
+            identities.append(identity)
+        return text_hash("\n".join([self.cache.name, *identities]))
 
     def _check_unclassified(self, loaded: Loaded, stats: ScanStats,
                             findings: list[Finding]) -> None:

@@ -76,14 +76,15 @@ def build_options(
     pss_level: str | None = None, namespace: str | None = None,
     include_suppressed: bool | None = None, compose_ignore_env: bool | None = None,
     envoy_validate: bool | None = None, jobs: int | None = None,
-    compose_allow_outside: bool | None = None,
+    compose_allow_outside: bool | None = None, no_cache: bool = False,
+    cache_dir: str | None = None,
 ) -> Any:
     """Defaults < config file < command line.  A command-line option left out (None)
     keeps what the config file or the default says."""
     from netlint.config import apply_config, find_config, load_config
     from netlint.options import ScanOptions
 
-    options = ScanOptions()
+    options = ScanOptions(cache=True)  # on by default on the command line
     config_path = config or find_config(paths[0] if paths else ".")
     if config_path:
         data, base = load_config(config_path)
@@ -112,6 +113,10 @@ def build_options(
         options.jobs = jobs
     if compose_allow_outside is not None:
         options.compose_allow_outside = compose_allow_outside
+    if no_cache:
+        options.cache = False
+    if cache_dir is not None:
+        options.cache_dir = cache_dir
     return options
 
 
@@ -258,13 +263,19 @@ def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the incremental cache "
+              "(unchanged files are then parsed again).")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Where the incremental cache lives (default: `cache-dir` in the config, "
+              "else $NETLINT_CACHE_DIR, else the user's cache directory).")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
          namespace: str | None, context_paths: tuple[str, ...], baseline_file: str | None,
          include_suppressed: bool | None, compose_ignore_env: bool | None,
          compose_allow_outside: bool | None, allow_empty: bool,
-         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None) -> None:
+         jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
+         no_cache: bool, cache_dir: str | None) -> None:
     """Scan files and directories (or - for stdin)."""
     if statistics and fmt not in ("text", "json"):
         from netlint.errors import UsageError
@@ -274,7 +285,7 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         paths, config, select, ignore, rules_dirs, fail_on=fail_on, pss_version=pss_version,
         pss_level=pss_level, namespace=namespace, include_suppressed=include_suppressed,
         compose_ignore_env=compose_ignore_env, envoy_validate=envoy_validate, jobs=jobs,
-        compose_allow_outside=compose_allow_outside)
+        compose_allow_outside=compose_allow_outside, no_cache=no_cache, cache_dir=cache_dir)
     _cap_jobs(options)
     if options.envoy_validate:
         import shutil
@@ -370,7 +381,7 @@ def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, stat
         render_to(result, out, color=color, quiet=quiet, statistics=statistics,
                   include_suppressed=options.include_suppressed)
         return
-    if statistics:
+    if statistics:  # --format json (other formats were refused before the scan)
         from netlint.reporters.json import render_statistics
 
         out.write(render_statistics(result))
@@ -535,13 +546,12 @@ def new_rule(rule_id: str, target: str, rules_dir: str, fixtures_dir: str,
 def test_command(rules_dir: str, fixtures_dir: str, only: tuple[str, ...]) -> None:
     """Run your rules against their pass/fail examples and report any that disagree."""
     from netlint.registry import load_rules
-    from netlint.reporters.common import terminal_safe
     from netlint.ruletest import report_lines, run_rule_tests
 
     fixtures = fixtures_dir
     report = run_rule_tests(rules_dir, fixtures, load_rules([rules_dir]), list(only))
     for line in report_lines(report):
-        click.echo(terminal_safe(line))
+        click.echo(escape_text(line))
     failed, total = len(report.failed), len(report.cases)
     if total == 0:
         click.echo(f"netlint: error: no examples found under {fixtures} (expected "
@@ -587,13 +597,12 @@ def egress(paths: tuple[str, ...], fmt: str, namespace: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from netlint.reporters.common import terminal_safe
     from netlint.reporters.text import make_console
 
     def cell(*lines: str) -> Text:
         # a Text is never parsed as markup: "[fd00:ec2::254]:80" stays itself; names come
         # from scanned files, so control characters are escaped too
-        return Text("\n".join(terminal_safe(line) for line in lines))
+        return Text("\n".join(escape_text(line) for line in lines))
 
     table = Table(title=f"effective egress ({len(rows)} workloads)", show_lines=True)
     for col in ("workload", "namespace", "isolated", "internet", "metadata", "policies"):

@@ -113,7 +113,12 @@ def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
     is one its rule declares, with a valid value.  Runs once the rules are loaded (they
     may come from the config's own ``rules:`` directories); errors name the file and line
     and suggest the closest name."""
-    from netlint.registry import did_you_mean, params_problem, unknown_selector
+    from netlint.registry import (
+        did_you_mean,
+        located_params_problem,
+        params_problem,
+        unknown_selector,
+    )
 
     data, doc = _read(path)
     problems: list[tuple[tuple[Any, ...], str]] = []
@@ -141,10 +146,15 @@ def check_rule_references(path: str, rules: Mapping[str, Rule]) -> None:
                 problems.append((("params", rid, next(iter(override))),
                                  f"rule '{rid}' takes no parameters"))
             continue
-        found = params_problem(rule.module, {**rule.params, **override})
+        merged = {**rule.params, **override}
+        found = located_params_problem(rule.module, merged)
         if found is not None:
             where, message = found
             problems.append((("params", rid, *where), message))
+            continue
+        problem = params_problem(rule, merged)  # what has no single key (a bad regex)
+        if problem:
+            problems.append((("params", rid), problem))
     if problems:
         keys, message = problems[0]
         raise UsageError(f"{_where(path, doc, keys)}: key '{'.'.join(map(str, keys))}': "
@@ -167,7 +177,7 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
         "select": "select", "ignore": "ignore", "exclude": "exclude",
         "pss-version": "pss_version", "pss-level": "pss_level", "namespace": "namespace",
         "fail-on": "fail_on", "max-file-size": "max_file_size", "jobs": "jobs",
-        "compose-ignore-env": "compose_ignore_env",
+        "compose-ignore-env": "compose_ignore_env", "cache": "cache",
     }
     for key, attr in simple.items():
         if key in data:
@@ -180,6 +190,8 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
     options.config_dir = base
     if "per-path-ignores" in data:
         options.per_path_ignores.update(data["per-path-ignores"])
+    if "cache-dir" in data:
+        options.cache_dir = os.path.join(base, os.path.expanduser(data["cache-dir"]))
     if "rules" in data:
         options.rule_dirs.extend(os.path.join(base, d) for d in data["rules"])
     return options

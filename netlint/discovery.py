@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,17 +83,41 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = (), base: str = ""
         if os.path.isdir(raw):
             if patterns.matches(raw, is_dir=True):
                 continue
+            display = _display_under(raw)
             for f in _walk(raw, patterns, problems):
                 key = _identity(f)
                 if key not in seen:
                     seen.add(key)
-                    files.append(FileEntry(f, display_path(f)))
+                    files.append(FileEntry(f, display(f)))
         elif not patterns.matches(raw):
             key = _identity(raw)
             if key not in seen:
                 seen.add(key)
                 files.append(FileEntry(raw, display_path(raw)))
     return files, problems
+
+
+def _display_under(root: str) -> Callable[[str], str]:
+    """``display_path`` for the files a walk of ``root`` yields, with one ``relpath`` for
+    the root instead of one per file (the walk's paths are ``root`` + normalised names, so
+    the result is the same)."""
+    try:
+        rel_root = os.path.relpath(root)
+    except ValueError:  # another drive on Windows
+        return display_path
+    if rel_root.startswith(".."):
+        cwd = os.getcwd()
+        if (cwd + os.sep).startswith(os.path.abspath(root).rstrip(os.sep) + os.sep):
+            return display_path  # the working directory is inside the walk: per file
+        return str  # every file is outside the working directory: the path as given
+
+    def display(path: str) -> str:
+        if not path.startswith(root):
+            return display_path(path)
+        rest = path[len(root):].lstrip(os.sep)
+        return rest if rel_root == "." else os.path.join(rel_root, rest)
+
+    return display
 
 
 def _identity(path: str) -> object:
@@ -145,16 +169,19 @@ def _walk(root: str, exclude: PathPatterns, problems: list[tuple[str, str]]
 
     # followlinks=False: a symlink loop cannot make the walk endless
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
+        # the directory relative to the config's, once per directory (None: outside it)
+        rel_dir = exclude.relative(dirpath) if exclude else None
+        prefix = rel_dir + "/" if rel_dir else ""
         dirnames[:] = sorted(
             d
             for d in dirnames
             if d not in SKIPPED_DIRS
-            and not (exclude and exclude.matches(os.path.join(dirpath, d), is_dir=True))
+            and not (rel_dir is not None and exclude.matches_relative(prefix + d, is_dir=True))
         )
         for name in sorted(filenames):
             if not name.endswith(SCANNED_SUFFIXES) or name in OWN_FILES:
                 continue
-            if exclude and exclude.matches(os.path.join(dirpath, name)):
+            if rel_dir is not None and exclude.matches_relative(prefix + name):
                 continue
             path = os.path.join(dirpath, name)
             if os.path.islink(path) and not inside(os.path.realpath(path), roots):

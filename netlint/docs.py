@@ -133,7 +133,7 @@ def rules_listing(rules: Iterable[Rule], width: int | None = None) -> str:
     import textwrap
     from itertools import groupby
 
-    from netlint.reporters.common import terminal_safe
+    from netlint.escaping import escape_text
 
     rows = sorted(rules, key=lambda r: (r.target, r.id))
     out = [f"netlint rules ({len(rows)}): id, severity, tags; the title below"]
@@ -145,7 +145,7 @@ def rules_listing(rules: Iterable[Rule], width: int | None = None) -> str:
         id_width = max(len(r.id) for r in group)
         for r in group:
             head = f"  {r.id:<{id_width}}  {r.severity.value:<7}  "
-            tags = terminal_safe(", ".join(r.tags))
+            tags = escape_text(", ".join(r.tags))
             if width and len(head) + len(tags) > width:
                 lines = textwrap.wrap(tags, max(20, width - len(head)),
                                       break_on_hyphens=False, break_long_words=False)
@@ -154,5 +154,5 @@ def rules_listing(rules: Iterable[Rule], width: int | None = None) -> str:
             else:
                 out.append(head + tags)
             marker = "  [always runs]" if r.always_on else ""
-            out.append(f"    {terminal_safe(r.title)}{marker}")
+            out.append(f"    {escape_text(r.title)}{marker}")
     return "\n".join(out) + "\n"

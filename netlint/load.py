@@ -66,6 +66,10 @@ class Loaded:
     # what project-scope templates collected from each document while it was loaded
     # (their ``COLLECT``), by collector name, in scan order
     records: dict[str, list[Any]] = field(default_factory=dict)
+    # per file, in scan order: (file, its records or None when not at hand, its identity
+    # for the cross-file cache); ``records`` is built from them (check.py)
+    record_parts: list[tuple[FileEntry, dict[str, list[Any]] | None, str]] = field(
+        default_factory=list)
     # Compose variables substituted from the environment or env files: never reported
     substituted: dict[str, str] = field(default_factory=dict)
     # real directories that files referenced by Compose may come from (the scanned trees
@@ -73,44 +77,71 @@ class Loaded:
     scan_roots: list[str] | None = None
 
 
-def load_entry(entry: FileEntry, loaded: Loaded, stats: ScanStats, max_file_size: int,
-               make: FindingMaker, keep_unclassified: bool) -> None:
-    """Read and parse one file into ``loaded``."""
-    stats.files += 1
-    source = read_source(entry, max_file_size)
+@dataclass
+class FileResult:
+    """What loading (and checking) one file produced, before it joins the scan's
+    :class:`Loaded`: the unit the incremental cache stores and worker processes return."""
+
+    entry: FileEntry
+    stats: ScanStats
+    source: Source | None = None  # None: the file could not be read
+    findings: list[Finding] = field(default_factory=list)  # from reading and parsing
+    rule_findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    unclassified: list[Document] = field(default_factory=list)
+    skipped: bool = False
+    # the collectors' records of its documents, by collector name; None when they are not
+    # at hand (a cache hit whose records cannot be stored): the file is parsed again for
+    # them if the cross-file rules must run
+    records: dict[str, list[Any]] | None = field(default_factory=dict)
+    # what the file gives the cross-file rules, as a short string (see check.py)
+    identity: str = ""
+    cache_entry: dict[str, Any] | None = None  # to store in the cache (check.py decides)
+
+
+def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
+              keep_unclassified: bool, source: Source | ReadProblem | None = None
+              ) -> FileResult:
+    """Read (unless ``source`` was read already) and parse one file."""
+    result = FileResult(entry, ScanStats(files=1))
+    if source is None:
+        source = read_source(entry, max_file_size)
     if isinstance(source, ReadProblem):
-        stats.files_failed += 1
+        result.stats.files_failed += 1
         span = Span(source.line, source.column, source.line, source.column + 1)
-        loaded.findings.append(make(source.rule, entry.display, span, source.message))
-        return
-    loaded.sources.append(source)
-    load_source(source, loaded, stats, make, keep_unclassified)
+        result.findings.append(make(source.rule, entry.display, span, source.message))
+        return result
+    result.source = source
+    _parse_into(source, result, make, keep_unclassified)
+    return result
 
 
-def load_source(source: Source, loaded: Loaded, stats: ScanStats, make: FindingMaker,
+def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                 keep_unclassified: bool) -> None:
-    """Parse one file's text into ``loaded``: its documents of a known kind (and, with
+    """Parse one file's text: its documents of a known kind (and, with
     ``keep_unclassified``, the others), its suppressions and its parse findings."""
+    stats = result.stats
     docs, error = parse_documents(source)
     recognised = 0
-    loaded.suppressions.extend(comment_suppressions(source))
+    result.suppressions.extend(comment_suppressions(source))
     for doc in docs:
         doc.kind = classify(doc.value, source.path)
         if doc.kind is not None:
             recognised += 1
             stats.documents[doc.kind] += 1
-            loaded.documents.append(doc)
+            result.documents.append(doc)
             if doc.kind == "kubernetes":
                 if doc.yaml11_booleans:  # plain y/Y/n/N: booleans, as go-yaml v2 reads them
                     kubernetes_booleans(doc.value)
-                loaded.suppressions.extend(_annotation_suppressions(doc))
+                result.suppressions.extend(_annotation_suppressions(doc))
         elif keep_unclassified:
-            loaded.unclassified.append(doc)
+            result.unclassified.append(doc)
         if doc.duplicates and doc.kind is not None:
             for dup in doc.duplicates:
                 src, kl, kc, kel, kec = dup.duplicate[:5]
                 first_line = dup.first[1] + 1
-                loaded.findings.append(make(
+                result.findings.append(make(
                     "yaml-duplicate-key", src.path, src.span(kl, kc, kel, kec),
                     f"key '{dup.key}' appears again (first on line {first_line}); "
                     "Kubernetes and Compose silently keep only this last value",
@@ -118,12 +149,27 @@ def load_source(source: Source, loaded: Loaded, stats: ScanStats, make: FindingM
                 ))
     if error is not None:
         stats.files_failed += 1 if not docs else 0
-        loaded.findings.append(make(
+        result.findings.append(make(
             error.rule, source.path, _point(source, error.line0, error.col0), error.message,
         ))
     elif recognised == 0:
         stats.files_skipped += 1
-        loaded.skipped.add(source.path)
+        result.skipped = True
+
+
+def add_file(loaded: Loaded, stats: ScanStats, result: FileResult) -> None:
+    """Join one file's result to the scan's, in file order."""
+    stats.merge(result.stats)
+    if result.source is not None:
+        loaded.sources.append(result.source)
+    loaded.findings.extend(result.findings)
+    loaded.rule_findings.extend(result.rule_findings)
+    loaded.suppressions.extend(result.suppressions)
+    loaded.documents.extend(result.documents)
+    loaded.unclassified.extend(result.unclassified)
+    if result.skipped and result.source is not None:
+        loaded.skipped.add(result.source.path)
+    loaded.record_parts.append((result.entry, result.records, result.identity))
 
 
 def assemble_compose(loaded: Loaded, options: ScanOptions, make: FindingMaker) -> None:

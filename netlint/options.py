@@ -33,6 +33,10 @@ class ScanOptions:
     # file's ("" = the current directory)
     config_dir: str = ""
     root: str = "."  # directory SARIF uris are relative to
+    # the incremental cache (netlint/cache.py): the command line turns it on unless
+    # --no-cache or `cache: false`; None: the user's cache directory
+    cache: bool = False
+    cache_dir: str | None = None
 
 
 def parse_pss_version(text: str) -> tuple[int, int]:

@@ -20,50 +20,29 @@ passed explicitly (options and rules), so ``fork``, ``spawn`` and ``forkserver``
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from netlint.check import Checker
-from netlint.discovery import STDIN, FileEntry
-from netlint.findings import Finding
-from netlint.load import Loaded, ScanStats
+from netlint.discovery import STDIN, FileEntry, ReadProblem
+from netlint.load import FileResult, Loaded, ScanStats
 from netlint.options import ScanOptions
 from netlint.plan import RulePlan
 from netlint.registry import Rule
 from netlint.source import Source, Span
-from netlint.suppressions import Suppression
-from netlint.yamlnodes import Document
 
 _CHECKER: Checker | None = None  # the worker's checker, built once per process
 
 
-@dataclass
-class _ChunkResult:
-    findings: list[Finding] = field(default_factory=list)
-    rule_findings: list[Finding] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    documents: list[Document] = field(default_factory=list)
-    suppressions: list[Suppression] = field(default_factory=list)
-    unclassified: list[Document] = field(default_factory=list)
-    skipped: set[str] = field(default_factory=set)
-    stats: Any = None
-    records: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _init_worker(options: ScanOptions, rules: Mapping[str, Rule]) -> None:
+def _init_worker(options: ScanOptions, rules: Mapping[str, Rule], build_entries: bool) -> None:
     global _CHECKER
-    _CHECKER = Checker(RulePlan(options, rules))
+    _CHECKER = Checker(RulePlan(options, rules), build_entries=build_entries)
 
 
-def _scan_chunk(entries: Sequence[FileEntry]) -> _ChunkResult:
+def _check_chunk(entries: Sequence[FileEntry]) -> list[FileResult]:
     checker = _CHECKER
     assert checker is not None, "worker not initialised"
-    stats = ScanStats()
-    loaded = checker.load_and_check(entries, stats)  # keeps only what project rules read
-    return _ChunkResult(loaded.findings, loaded.rule_findings, loaded.sources,
-                        loaded.documents, loaded.suppressions, loaded.unclassified,
-                        loaded.skipped, stats, loaded.records)
+    # keeps only the documents project rules read
+    return [checker.check_file(entry, check=True) for entry in entries]
 
 
 def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]]:
@@ -72,69 +51,77 @@ def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]
     return [entries[i:i + size] for i in range(0, len(entries), size)]
 
 
-def _run_chunks(checker: Checker, chunks: list[Sequence[FileEntry]], jobs: int,
-                progress: Callable[[int, int], None] | None, total: int
-                ) -> list[_ChunkResult | str]:
-    """Each chunk's result, or why it was lost (its worker died).  A process pool from
-    ``concurrent.futures`` notices a dead worker (``BrokenProcessPool``) where
+def _run_chunks(checker: Checker, chunks: list[Sequence[FileEntry]], jobs: int
+                ) -> Iterator[list[FileResult] | str]:
+    """Each chunk's results in order, or why it was lost (its worker died).  A process
+    pool from ``concurrent.futures`` notices a dead worker (``BrokenProcessPool``) where
     ``multiprocessing.Pool`` would wait for it forever."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    out: list[_ChunkResult | str] = []
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(),
                              initializer=_init_worker,
-                             initargs=(checker.options, checker.plan.all_rules)) as pool:
-        futures = [pool.submit(_scan_chunk, chunk) for chunk in chunks]
-        done = 0
-        for chunk, future in zip(chunks, futures, strict=True):
-            if progress is not None:
-                progress(done, total)
-            done += len(chunk)
+                             initargs=(checker.options, checker.plan.all_rules,
+                                       checker.build_entries)) as pool:
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        for future in futures:
             try:
-                out.append(future.result())
+                yield future.result()
             except BrokenProcessPool:
-                out.append("a worker process died while scanning it (killed or out of "
-                           "memory?)")
-    return out
+                yield "a worker process died while scanning it (killed or out of memory?)"
+
+
+def _lost(checker: Checker, entry: FileEntry, why: str) -> FileResult:
+    """A file whose worker died: reported, never silently dropped, and the scan exits 2;
+    it has no records (cross-file findings of such a scan are not cached)."""
+    result = FileResult(entry, ScanStats(files=1, files_failed=1, files_lost=1))
+    result.findings.append(checker.plan.make_finding(
+        "internal-error", entry.display, Span(1, 1, 1, 2), f"not analysed: {why}",
+        context="worker lost"))
+    return result
 
 
 def load_parallel(checker: Checker, entries: Sequence[FileEntry], stats: ScanStats,
                   jobs: int, progress: Callable[[int, int], None] | None = None) -> Loaded:
-    """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent)."""
+    """Load and check ``entries`` in ``jobs`` processes (stdin stays in the parent); files
+    the cache holds are taken from it in the parent."""
     if any(e.path == STDIN for e in entries):
         return checker.load_and_check(entries, stats, progress)  # a worker cannot read stdin
-    loaded = Loaded(checked=True)
-    chunks = _chunks(entries, jobs)
-    outcomes = _run_chunks(checker, chunks, jobs, progress, len(entries))
-    for chunk, outcome in zip(chunks, outcomes, strict=True):
-        if isinstance(outcome, str):
-            # a worker killed (out of memory, SIGKILL) takes its batch with it: each of
-            # those files is reported, never silently dropped, and the scan exits 2
-            stats.files += len(chunk)
-            stats.files_failed += len(chunk)
-            stats.files_lost += len(chunk)
-            for entry in chunk:
-                loaded.findings.append(checker.plan.make_finding(
-                    "internal-error", entry.display, Span(1, 1, 1, 2),
-                    f"not analysed: {outcome}", context="worker lost"))
-    results = [r for r in outcomes if isinstance(r, _ChunkResult)]
-    # file order, as the in-process scan gathers them
-    rule_findings: list[Finding] = []
-    for r in results:
-        loaded.findings.extend(r.findings)
-        rule_findings.extend(r.rule_findings)
-        loaded.sources.extend(r.sources)
-        loaded.documents.extend(r.documents)
-        loaded.suppressions.extend(r.suppressions)
-        loaded.unclassified.extend(r.unclassified)
-        loaded.skipped.update(r.skipped)
-        for name, records in r.records.items():
-            loaded.records.setdefault(name, []).extend(records)
-        stats.merge(r.stats)
-    loaded.rule_findings = rule_findings
-    return loaded
+    cached = checker.cached(entries, check=True)
+    misses = [e for e, c in zip(entries, cached, strict=True) if not isinstance(c, FileResult)]
+    if len(misses) < PARALLEL_MIN_FILES:  # a warm re-scan: not worth starting workers
+        return checker.finish(_in_order(checker, entries, cached, iter(()), progress), stats,
+                              check=True)
+    chunks = _chunks(misses, jobs)
+
+    def checked() -> Iterator[FileResult]:
+        for chunk, outcome in zip(chunks, _run_chunks(checker, chunks, jobs), strict=True):
+            if isinstance(outcome, str):
+                yield from (_lost(checker, entry, outcome) for entry in chunk)
+            else:
+                yield from outcome
+
+    return checker.finish(_in_order(checker, entries, cached, checked(), progress), stats,
+                          check=True)
+
+
+def _in_order(checker: Checker, entries: Sequence[FileEntry],
+              cached: Sequence[FileResult | Source | ReadProblem | None],
+              checked: Iterator[FileResult], progress: Callable[[int, int], None] | None
+              ) -> Iterator[FileResult]:
+    """Every file's result in file order: from the cache, from the workers (``checked``,
+    in the order of the misses), or checked here when no worker has it."""
+    for done, (entry, hit) in enumerate(zip(entries, cached, strict=True)):
+        if progress is not None:
+            progress(done, len(entries))
+        if isinstance(hit, FileResult):
+            yield hit
+            continue
+        result = next(checked, None)
+        if result is None:
+            result = checker.check_file(entry, True, hit)
+        yield result
 
 
 PARALLEL_MIN_FILES = 50  # fewer files are scanned in-process (pre-commit latency)

@@ -33,12 +33,15 @@ class PathPatterns:
         return pathspec.GitIgnoreSpec.from_lines(self.patterns)
 
     def relative(self, path: str) -> str | None:
-        """``path`` relative to the config directory, '/'-separated; None outside it."""
+        """``path`` relative to the config directory, '/'-separated ("" for the directory
+        itself); None outside it."""
         try:
             rel = os.path.relpath(os.path.abspath(path), self.base)
         except ValueError:  # another drive on Windows
             return None
-        if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        if rel == os.curdir:
+            return ""
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep):
             return None
         return rel.replace(os.sep, "/")
 
@@ -47,6 +50,11 @@ class PathPatterns:
         if not self.patterns:
             return False
         rel = self.relative(path)
-        if rel is None:
+        if not rel:  # outside the config directory, or that directory itself
             return False
+        return self.matches_relative(rel, is_dir)
+
+    def matches_relative(self, rel: str, is_dir: bool = False) -> bool:
+        """:meth:`matches` for a path already relative to the config directory (a walk
+        computes its directory's once, not once per file)."""
         return bool(self._spec.match_file(rel + "/" if is_dir else rel))

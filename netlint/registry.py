@@ -185,24 +185,25 @@ def _schema_error(doc: Document, prefix: tuple[str, ...], err: Any) -> str:
 
 
 def _validate_params(doc: Document, module: ModuleType, params: Mapping[str, Any]) -> None:
-    problem = params_problem(module, params)
+    problem = located_params_problem(module, params)
     if problem is not None:
         where, message = problem
         path = ("params", *where)
         raise UsageError(f"{_where(doc, path)}: key '{'.'.join(map(str, path))}': {message}")
 
 
-def params_problem(module: ModuleType, params: Mapping[str, Any]
-                   ) -> tuple[tuple[Any, ...], str] | None:
+def located_params_problem(module: ModuleType, params: Mapping[str, Any]
+                           ) -> tuple[tuple[Any, ...], str] | None:
     """The first problem with a template's params as (path within params, message), or
     None: its ``PARAMS_SCHEMA`` (an unknown parameter gets a suggestion), then its own
-    ``validate_params``."""
-    import re
-
+    ``validate_params``.  :func:`params_problem` adds the checks that have no one key to
+    point at (regular expressions)."""
     from jsonschema import Draft202012Validator, FormatChecker
 
     params_schema = getattr(module, "PARAMS_SCHEMA", None)
-    validator = Draft202012Validator(params_schema or {}, format_checker=FormatChecker())
+    if params_schema is None:
+        return None
+    validator = Draft202012Validator(params_schema, format_checker=FormatChecker())
     for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
         path = tuple(err.absolute_path)
         if err.validator == "required" and isinstance(err.instance, Mapping):
@@ -218,18 +219,6 @@ def params_problem(module: ModuleType, params: Mapping[str, Any]
                                         f"{did_you_mean(str(extra), declared)} "
                                         f"(declared: {known})")
         return path, err.message
-    for key, value in params.items():
-        # a *pattern or *patterns parameter is a regular expression (or a map/list of them)
-        if not str(key).endswith(("pattern", "patterns")):
-            continue
-        values = (value.values() if isinstance(value, Mapping)
-                  else value if isinstance(value, list) else [value])
-        for item in values:
-            if isinstance(item, str):
-                try:
-                    re.compile(item)
-                except re.error as err:
-                    return (key,), f"invalid regular expression {item!r}: {err}"
     extra_check = getattr(module, "validate_params", None)
     if extra_check is not None:
         problem = extra_check(params)
@@ -257,18 +246,42 @@ def declared_params(rule: Rule) -> list[tuple[str, Any, str]]:
 NO_DEFAULT = object()  # a declared parameter with no default (the template's own behaviour)
 
 
-def rule_params_problem(rule: Rule, params: Mapping[str, Any]) -> str | None:
+def params_problem(rule: Rule, params: Mapping[str, Any]) -> str | None:
     """Why ``params`` (a rule's params with a config's ``params:`` over them) do not suit
     the rule's template, or None: checked once before scanning, so a wrong type or a bad
     regular expression is one configuration error, not an internal error on every file."""
+    import re
+
+    from jsonschema import Draft202012Validator, FormatChecker
+
     if rule.template == "builtin":
         return "takes no params" if params else None
-    problem = params_problem(rule.module, params)
-    if problem is None:
-        return None
-    where, message = problem
-    key = ".".join(map(str, where))
-    return f"{key + ': ' if key else ''}{message}"
+    module = rule.module
+    params_schema = getattr(module, "PARAMS_SCHEMA", None)
+    if params_schema is not None:
+        validator = Draft202012Validator(params_schema, format_checker=FormatChecker())
+        for err in sorted(validator.iter_errors(params), key=lambda e: list(map(str, e.path))):
+            key = ".".join(map(str, err.absolute_path))
+            return f"{key + ': ' if key else ''}{err.message}"
+    for key, value in params.items():
+        # a *pattern or *patterns parameter is a regular expression (or a map/list of them)
+        if not str(key).endswith(("pattern", "patterns")):
+            continue
+        values = (value.values() if isinstance(value, Mapping)
+                  else value if isinstance(value, list) else [value])
+        for item in values:
+            if isinstance(item, str):
+                try:
+                    re.compile(item)
+                except re.error as err:
+                    return f"{key}: invalid regular expression {item!r}: {err}"
+    extra_check = getattr(module, "validate_params", None)
+    if extra_check is not None:
+        problem = extra_check(params)
+        if problem:
+            where, message = problem
+            return f"{'.'.join(map(str, where))}: {message}"
+    return None
 
 
 def _rule_from(doc: Document, builtin: bool) -> Rule:

@@ -39,13 +39,21 @@ def resolve(findings: list[Finding], suppressions: list[Suppression], plan: Rule
     findings = apply_path_ignores(findings, plan.options.per_path_ignores, plan.all_rules,
                                   plan.options.config_dir)
     kept, suppressed = suppress(findings, suppressions, plan)
-    kept.sort()
-    suppressed.sort()
+    kept.sort(key=sort_key)
+    suppressed.sort(key=sort_key)
     reported = dict(plan.rules)
     for f in (*kept, *suppressed):
         if f.rule_id in plan.all_rules:
             reported.setdefault(f.rule_id, plan.all_rules[f.rule_id])
     return kept, suppressed, reported
+
+
+def sort_key(f: Finding) -> tuple[str, int, int, int, int, str, str]:
+    """The order of :class:`Finding` (file, span, rule, message) as a plain tuple: the same
+    order as ``sorted(findings)``, without a dataclass comparison per step."""
+    s = f.span
+    return (f.path, s.start_line, s.start_column, s.end_line, s.end_column, f.rule_id,
+            f.message)
 
 
 def drop_same_defects(findings: list[Finding], rules: Mapping[str, Rule]) -> list[Finding]:
@@ -74,13 +82,15 @@ def apply_path_ignores(findings: list[Finding], ignores: Mapping[str, list[str]]
     from netlint.pathmatch import PathPatterns
 
     matchers = [(PathPatterns([glob], config_dir), ids) for glob, ids in ignores.items()]
+    by_path: dict[str, list[list[str]]] = {}  # many findings share a file: match it once
     out = []
     for f in findings:
-        if any(
-            (f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids))
-            and matcher.matches(f.path)
-            for matcher, ids in matchers
-        ):
+        names = by_path.get(f.path)
+        if names is None:
+            names = by_path[f.path] = [ids for matcher, ids in matchers
+                                       if matcher.matches(f.path)]
+        if any(f.rule_id in ids or "all" in ids or _has_tag(all_rules, f.rule_id, ids)
+               for ids in names):
             continue
         out.append(f)
     return out

@@ -47,3 +47,9 @@ def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     os.environ.pop("FORCE_COLOR", None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Command-line scans in tests use a cache of their own, never the user's."""
+    os.environ["NETLINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("netlint-cache"))

@@ -133,3 +133,27 @@ def test_job_summary_counts_files_and_documents_apart(tmp_path: Path,
     assert ("Scanned 3 files (3 documents: 1 Compose, 2 Kubernetes; 1 skipped: not "
             "Kubernetes, Compose or Envoy).") in summary.read_text()
     assert "file(s)" not in summary.read_text()
+
+
+def test_shared_snippet_of_a_long_line_keeps_carets_under_their_spans() -> None:
+    from netlint.findings import Finding, Severity
+    from netlint.load import ScanStats
+    from netlint.reporters.text import _snippet
+    from netlint.resolve import ScanResult
+    from netlint.source import Source, Span
+
+    line = "x: " + "a" * 150 + " BAD1 " + "\x1b" + " BAD2 " + "b" * 200
+    first = line.index("BAD1") + 1
+    second = line.index("BAD2") + 1
+    findings = [
+        Finding("f.yaml", Span(1, first, 1, first + 4), "r1", "m", Severity.WARNING),
+        Finding("f.yaml", Span(1, second, 1, second + 4), "r2", "m", Severity.ERROR),
+    ]
+    result = ScanResult(findings, ScanStats(), {}, {"f.yaml": Source("f.yaml", line + "\n")})
+    shown, caret = (t.plain for t in _snippet(result, findings))
+    assert "\x1b" not in shown and "\\x1b" in shown  # escaped
+    assert len(shown) < 150  # capped to a window
+    body, marks = shown.split("| ", 1)[1], caret.split("| ", 1)[1]
+    carets = [i for i, c in enumerate(marks) if c == "^"]
+    assert body[carets[0]:carets[0] + 4] == "BAD1" and body[carets[-1] - 3:carets[-1] + 1] == "BAD2"
+    assert len(carets) == 8

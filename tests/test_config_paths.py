@@ -68,6 +68,8 @@ def test_same_result_from_any_directory_and_for_named_files(
                 for p in ("charts/web/values-pod.yaml", "prod/pod.yaml", "prod/dev/pod.yaml")}
     assert _reported(walked.output) == expected
     assert _reported(named.output) == expected
+    sub = run("scan", str(repo / "charts"), "--select", "non-root", "--format", "json")
+    assert _reported(sub.output) == {(repo / "charts/web/values-pod.yaml").resolve().as_posix()}
 
 
 def test_precommit_naming_only_excluded_files(repo: Path,

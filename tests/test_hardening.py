@@ -502,8 +502,8 @@ KILLED_WORKER_SCRIPT = """
 import sys
 from netlint import parallel
 from tests import kill_worker
-parallel._real_scan_chunk = parallel._scan_chunk
-parallel._scan_chunk = kill_worker.scan_or_die
+parallel._real_check_chunk = parallel._check_chunk
+parallel._check_chunk = kill_worker.scan_or_die
 from netlint.cli import main
 sys.argv = ["netlint", "scan", sys.argv[1], "--jobs", "2", "--format", "json"]
 main()
@@ -698,8 +698,8 @@ def _user_rule(tmp_path: Path, template: str) -> None:
         f"target: kubernetes\ntemplate: {template}\n"
         "docs:\n  what: A rule that tests which templates a user rule may use.\n"
         "  why: A rule that never runs would pass every file without a word.\n"
-        "  example: 'kind: Pod'\n  use_instead: 'kind: Pod'\n"
-        "  references: [https://example.com/policy]\n")
+        "  example: 'kind: Pod'\n  use_instead: 'kind: Pod'\n  references: []\n"
+        "  no-references-reason: a test rule with no documentation page\n")
 
 
 @pytest.mark.parametrize("template", ["base", "builtin", "_netpol"])

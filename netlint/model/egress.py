@@ -440,6 +440,86 @@ def collect(doc: Document, default_ns: str = "default") -> NetDoc:
 _NOTHING = NetDoc([], [], [], [])  # read only
 
 
+# --- records as plain data, for the incremental cache (netlint/cache.py) -----------------
+# A record whose document holds a policy is not stored (a Policy keeps its document:
+# findings point at its rules); its file is parsed again when the cross-file rules run.
+
+def _plain_path(path: Path) -> list[Any] | None:
+    if all(type(step) in (str, int) for step in path):
+        return list(path)
+    return None
+
+
+def _span_list(span: Span) -> list[int]:
+    return [span.start_line, span.start_column, span.end_line, span.end_column]
+
+
+def encode_netdoc(rec: NetDoc, source: Source) -> Any:
+    """``rec`` as JSON-able data, or None when it cannot be (policies, other files)."""
+    if rec is _NOTHING:
+        return 0
+    if rec.policies:
+        return None
+    workloads = []
+    for w in rec.workloads:
+        path = _plain_path(w.path)
+        src, span = w.location
+        if path is None or src is not source or w.file != source.path:
+            return None
+        workloads.append([w.label, w.namespace, w.pod_labels, w.index, path,
+                          _span_list(span), w.context])
+    namespaces = []
+    for name, (src, span), declared in rec.namespaces:
+        if src is not source:
+            return None
+        namespaces.append([name, _span_list(span), declared])
+    tiers = [[t.name, t.order, t.default_action] for t in rec.tiers]
+    return [workloads, namespaces, tiers]
+
+
+def _labels(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+            type(k) is str and type(v) is str for k, v in value.items()):
+        raise ValueError("labels")
+    return dict(value)
+
+
+def _span_of(value: Any) -> Span:
+    if not (isinstance(value, list) and len(value) == 4
+            and all(type(n) is int for n in value)):
+        raise ValueError("span")
+    return Span(*value)
+
+
+def decode_netdoc(data: Any, source: Source) -> NetDoc:
+    """The record :func:`encode_netdoc` stored; ValueError when ``data`` is malformed."""
+    if data == 0 and type(data) is int:
+        return _NOTHING
+    workloads_data, namespaces_data, tiers_data = data
+    workloads = []
+    for label, namespace, labels, index, path, span, context in workloads_data:
+        if not (type(label) is str and type(namespace) is str and type(index) is int
+                and isinstance(path, list) and type(context) is str
+                and all(type(step) in (str, int) for step in path)):
+            raise ValueError("workload")
+        workloads.append(WorkloadRecord(label, namespace, _labels(labels), source.path, index,
+                                        tuple(path), (source, _span_of(span)), context))
+    namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]] = []
+    for name, span, declared in namespaces_data:
+        if type(name) is not str:
+            raise ValueError("namespace")
+        namespaces.append((name, (source, _span_of(span)),
+                           None if declared is None else _labels(declared)))
+    tiers = []
+    for name, order, action in tiers_data:
+        if type(name) is not str or type(action) is not str or type(order) not in (int, float):
+            raise ValueError("tier")
+        tiers.append(Tier(name, order, action))
+    if not (workloads or namespaces or tiers):
+        return _NOTHING
+    return NetDoc([], workloads, namespaces, tiers)
+
+
 def _workload(r: WorkloadRecord, ns_declared: Mapping[str, dict[str, str]]) -> Workload:
     ns = r.namespace
     ns_labels = namespace_labels(ns, ns_declared.get(ns, {}))

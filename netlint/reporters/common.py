@@ -87,21 +87,3 @@ def rule_help_text(rule: Rule) -> str:
 def _indent(text: str) -> str:
     return "\n".join("    " + line if line else "" for line in text.splitlines())
 
-
-def terminal_safe(text: str) -> str:
-    """Scanned text made harmless for a terminal or CI log: control characters (ANSI
-    escapes, carriage returns, newlines) and invisible format characters (bidirectional
-    overrides) are shown as ``\\xNN`` / ``\\uNNNN`` escapes instead of acting."""
-    if text.isprintable():
-        return text
-    import unicodedata
-
-    out = []
-    for char in text:
-        if char.isprintable() or char == " " or unicodedata.category(char) in ("Zs",):
-            out.append(char)
-        elif ord(char) < 0x100:
-            out.append(f"\\x{ord(char):02x}")
-        else:
-            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
-    return "".join(out)

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from netlint.escaping import escape_text
 from netlint.findings import Finding
-from netlint.reporters.common import terminal_safe
 from netlint.resolve import ScanResult
 
 
 def finding_line(f: Finding) -> str:
-    line = (f"{terminal_safe(f.path)}:{f.span.start_line}:{f.span.start_column}: "
-            f"{f.severity.value} {f.rule_id} {terminal_safe(f.message)}")
+    line = (f"{escape_text(f.path)}:{f.span.start_line}:{f.span.start_column}: "
+            f"{f.severity.value} {f.rule_id} {escape_text(f.message)}")
     if f.suppressed:
-        reason = f": {terminal_safe(f.suppression_reason)}" if f.suppression_reason else ""
+        reason = f": {escape_text(f.suppression_reason)}" if f.suppression_reason else ""
         line += f" [suppressed{reason}]"
     return line
 
@@ -25,7 +25,7 @@ def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False)
 
     for f in shown_findings(result, include_suppressed):
         out.write(finding_line(f) + "\n")
-    out.write(terminal_safe(summary_text(result).plain) + "\n")
+    out.write(escape_text(summary_text(result).plain) + "\n")
 
 
 def render(result: ScanResult, include_suppressed: bool = False) -> str:

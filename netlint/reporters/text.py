@@ -50,10 +50,31 @@ _SECRET_LOOKING = re.compile(
 )
 
 
+def snippet_window(line: str, start: int, width: int) -> tuple[str, int, int]:
+    """The part of ``line`` shown for a finding at 0-based column ``start`` spanning
+    ``width`` characters, both escaped (control and bidi characters made visible) and
+    capped: (text, caret column, caret width).  A long line is cut to a window around
+    the column with an ellipsis on each cut side, so one finding prints a bounded amount
+    whatever the file (a minified 1 MB JSON line)."""
+    start = max(0, min(start, len(line)))
+    width = max(1, min(width, len(line) - start)) if line else 1
+    begin = 0
+    if len(line) > SNIPPET_WIDTH:
+        begin = max(0, min(start - SNIPPET_LEAD, len(line) - SNIPPET_WIDTH))
+    end = min(len(line), begin + SNIPPET_WIDTH)
+    head = "…" if begin > 0 else ""
+    tail = "…" if end < len(line) else ""
+    stop = min(start + width, end)
+    before = escape_text(line[begin:start])
+    marked = escape_text(line[start:stop]) or " "
+    text = head + before + marked + escape_text(line[stop:end]) + tail
+    return text, len(head) + len(before), len(marked)
+
+
 def _snippet(result: ScanResult, findings: list[Finding]) -> list[Text]:
     """The source line of one or more findings that start on it, shown once (escaped and
-    cut to a window around the first finding), with a caret row under every finding's
-    span (the most severe colour where spans overlap)."""
+    capped as :func:`snippet_window` does), with a caret under every finding's span (the
+    most severe colour where spans overlap)."""
     f = findings[0]
     source = result.sources.get(f.path)
     if source is None:
@@ -65,42 +86,55 @@ def _snippet(result: ScanResult, findings: list[Finding]) -> list[Text]:
         return []
     expanded = line.replace("\t", " ")
     gutter = f"{f.span.start_line:>6} | "
-    first = max(0, min(f.span.start_column - 1, len(expanded)))
-    begin = 0
-    if len(expanded) > SNIPPET_WIDTH:
-        begin = max(0, min(first - SNIPPET_LEAD, len(expanded) - SNIPPET_WIDTH))
-    end = min(len(expanded), begin + SNIPPET_WIDTH)
-    marks: dict[int, Finding] = {}  # column -> the most severe finding marking it
+    spans = []
     for g in findings:
         start = g.span.start_column - 1
         if g.span.end_line == g.span.start_line:
             width = max(1, g.span.end_column - g.span.start_column)
         else:
             width = max(1, len(expanded.rstrip()) - start)
-        width = min(width, max(1, len(expanded) - start))
-        # only the columns shown: a span as wide as a 1 MB minified line costs a window
-        for column in range(max(start, begin), min(start + width, end + 1)):
-            if column not in marks or g.severity.rank > marks[column].severity.rank:
-                marks[column] = g
-    if not marks:  # every span lies outside the window (cannot happen for the first)
-        marks[first] = f
-    shown = Text(gutter + ("…" if begin > 0 else ""), style="dim")
-    caret = Text(" " * (len(gutter) - 2) + "| " + (" " if begin > 0 else ""))
-    # one character at a time: an escaped character (``\x1b``) is wider than one column,
-    # and its caret must be as wide
-    for column in range(begin, max(end, min(max(marks) + 1, end + 1))):
-        char = escape_text(expanded[column]) if column < len(expanded) else " "
-        if column < end:
-            shown.append(char)
+        spans.append((start, width, g))
+    if len(spans) == 1:
+        shown, column, caret_width = snippet_window(expanded, spans[0][0], spans[0][1])
+        caret = Text(" " * (len(gutter) - 2) + "| " + " " * column)
+        caret.append("^" * caret_width, style=_STYLE[f.severity.value])
+        return [Text(gutter + shown, style="dim"), caret]
+    shown, marks = _shared_window(expanded, spans)
+    caret = Text(" " * (len(gutter) - 2) + "| ")
+    for column in range(max(marks) + 1 if marks else 0):
         mark = marks.get(column)
         if mark is None:
-            caret.append(" " * len(char))
+            caret.append(" ")
         else:
-            caret.append("^" * len(char), style=_STYLE[mark.severity.value])
-    if end < len(expanded):
-        shown.append("…")
-    caret.rstrip()
-    return [shown, caret]
+            caret.append("^", style=_STYLE[mark.severity.value])
+    return [Text(gutter + shown, style="dim"), caret]
+
+
+def _shared_window(line: str, spans: list[tuple[int, int, Finding]]
+                   ) -> tuple[str, dict[int, Finding]]:
+    """:func:`snippet_window` for several spans on one line: the window starts where the
+    first span does; returns the shown text and, per shown column, the most severe
+    finding whose span covers it (spans outside the window get no caret)."""
+    first = min(start for start, _, _ in spans)
+    shown, _, _ = snippet_window(line, first, 1)
+    begin = 0
+    if len(line) > SNIPPET_WIDTH:
+        begin = max(0, min(max(0, min(first, len(line))) - SNIPPET_LEAD,
+                           len(line) - SNIPPET_WIDTH))
+    end = min(len(line), begin + SNIPPET_WIDTH)
+    head = 1 if begin > 0 else 0  # the ellipsis
+    marks: dict[int, Finding] = {}
+    for start, width, g in spans:
+        start = max(begin, min(start, len(line)))
+        if start >= end and line:
+            continue
+        stop = min(start + width, end)
+        column = head + len(escape_text(line[begin:start]))
+        caret_width = max(1, len(escape_text(line[start:stop])))
+        for c in range(column, column + caret_width):
+            if c not in marks or g.severity.rank > marks[c].severity.rank:
+                marks[c] = g
+    return shown, marks
 
 
 def shown_findings(result: ScanResult, include_suppressed: bool) -> list[Finding]:
@@ -190,7 +224,7 @@ def statistics_table(result: ScanResult) -> list[Text]:
         severity = str(r["severity"])
         line = Text(f"{r['count']:>5}  ")
         line.append(f"{severity:<8}", style=_STYLE[severity])
-        line.append(f"  {r['rule']!s:<{id_width}}  {r['title']}")
+        line.append(escape_text(f"  {r['rule']!s:<{id_width}}  {r['title']}"))
         out.append(line)
     return out
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from netlint.model.egress import NetDoc, NetworkModel, collect, shared_model
+from netlint.model.egress import (
+    NetDoc,
+    NetworkModel,
+    collect,
+    decode_netdoc,
+    encode_netdoc,
+    shared_model,
+)
 from netlint.model.netpol import NetRule, Policy
 from netlint.options import ScanOptions
 from netlint.templates.base import Project, RuleContext
@@ -15,8 +22,9 @@ def _collect(doc: Document, options: ScanOptions) -> NetDoc:
     return collect(doc, options.namespace)
 
 
-# the network templates' COLLECT: one record per Kubernetes document, built while loading
-COLLECT = (RECORDS, _collect)
+# the network templates' COLLECT: one record per Kubernetes document, built while loading,
+# and how the incremental cache stores a record and reads it back (plain JSON-able data)
+COLLECT = (RECORDS, _collect, (encode_netdoc, decode_netdoc))
 
 
 def model(project: Project, ctx: RuleContext) -> NetworkModel:

@@ -16,7 +16,8 @@ It declares:
   returns a small picklable record; ``check_project`` then reads
   ``project.records[name]`` (one record per document, in scan order) and the documents
   are not kept.  Records must hold what findings need (e.g. ``(source, span)`` and the
-  context, see ``engine.place``);
+  context, see ``places.place``).  ``COLLECT = (name, function, (encode, decode))`` lets
+  the incremental cache keep the records as plain data (see ``plan.Codec``);
 * optionally ``scope(options) -> "document" | "project"`` when the scope depends on the
   options (a module with both ``check`` and ``check_project``, e.g. the PSS controls).
 

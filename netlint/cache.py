@@ -1,0 +1,324 @@
+"""The incremental cache: what loading and checking one file produced, reused while the
+file is unchanged, so a re-scan parses only what changed.
+
+One cache file per *partition*: the netlint code and version, the rules (built-in and the
+user's rule files, by content), every option that changes per-file results, and the
+working directory (reports show paths relative to it) all go into the partition's name,
+so a cache is never reused across any of them.  The context set (``--context``) is not
+part of it: a file's own findings do not depend on it, and cross-file findings are
+recomputed from the records of exactly the files of this scan (or reused only when the
+ordered identities of all of those files are the same, see :meth:`ScanCache.project`).
+
+Per file the cache keeps its signature (size, mtime, ctime, inode) and a hash of its
+text; a file whose signature changed but whose text hashes the same (a ``touch``, a
+``git checkout``) is a hit, and a file modified less than ``RACY_SECONDS`` before it was
+cached is always compared by hash (a change within the file system's time granularity
+leaves the signature alone).
+
+The cache is a local file, still never trusted blindly: it is JSON (never pickle), it
+starts with a header naming its format and partition, and every entry is checked for
+shape and types as it is read; anything else is ignored (a miss) and rewritten.  Writes
+go to a temporary file in the same directory and are renamed into place, so concurrent
+scans never see a half-written cache (the last writer wins; each is complete).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from netlint.discovery import FileEntry, read_source
+from netlint.findings import Finding, Severity
+from netlint.source import Source, Span
+from netlint.suppressions import Suppression
+
+FORMAT = 1
+MAGIC = "netlint-cache"
+RACY_SECONDS = 2.0
+MAX_ENTRIES = 200_000  # per partition; the least recently used go first
+MAX_PARTITIONS = 16  # cache files kept in the cache directory; the oldest go first
+SEVERITIES = {s.value: s for s in Severity}
+SCOPES = frozenset({"line", "file", "object"})
+
+
+def default_cache_dir() -> str:
+    """``NETLINT_CACHE_DIR``, else the user's cache directory (as ruff's and pip's):
+    ``$XDG_CACHE_HOME/netlint`` or ``~/.cache/netlint`` on Linux, ``~/Library/Caches/
+    netlint`` on macOS, ``%LOCALAPPDATA%\\netlint\\Cache`` on Windows."""
+    explicit = os.environ.get("NETLINT_CACHE_DIR")
+    if explicit:
+        return explicit
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~")
+        return os.path.join(base, "netlint", "Cache")
+    if sys.platform == "darwin":
+        return os.path.expanduser("~/Library/Caches/netlint")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return os.path.join(base, "netlint")
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def signature(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def partition_name(material: Any) -> str:
+    """The cache file's name for this key material (any JSON-able value)."""
+    blob = json.dumps(material, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+class BadEntry(ValueError):
+    """A cache entry of the wrong shape: treated as a miss."""
+
+
+def _need(ok: bool) -> None:
+    if not ok:
+        raise BadEntry
+
+
+def _int(value: Any) -> int:
+    _need(type(value) is int)
+    return int(value)
+
+
+def _str(value: Any) -> str:
+    _need(type(value) is str)
+    return str(value)
+
+
+def _list(value: Any) -> list[Any]:
+    _need(type(value) is list)
+    return list(value)
+
+
+def _span(a: Any, b: Any, c: Any, d: Any) -> Span:
+    return Span(_int(a), _int(b), _int(c), _int(d))
+
+
+# --- findings and suppressions as plain lists (the file's path is implied) ------------
+
+def encode_finding(f: Finding) -> list[Any]:
+    s = f.span
+    return [f.rule_id, s.start_line, s.start_column, s.end_line, s.end_column, f.message,
+            f.severity.value, f.context]
+
+
+def decode_finding(data: Any, path: str) -> Finding:
+    if type(data) is not list or len(data) != 8:
+        raise BadEntry
+    rule, sl, sc, el, ec, message, severity, context = data
+    level = SEVERITIES.get(severity) if type(severity) is str else None
+    if (level is None or type(rule) is not str or type(message) is not str
+            or type(context) is not str or type(sl) is not int or type(sc) is not int
+            or type(el) is not int or type(ec) is not int):
+        raise BadEntry
+    return Finding(path, Span(sl, sc, el, ec), rule, message, level, context=context)
+
+
+def encode_suppression(s: Suppression) -> list[Any]:
+    span = s.span
+    return [list(s.ids), span.start_line, span.start_column, span.end_line, span.end_column,
+            s.scope, s.lines[0], s.lines[1], s.reason]
+
+
+def decode_suppression(data: Any, path: str) -> Suppression:
+    ids, sl, sc, el, ec, scope, first, last, reason = _list(data)
+    _need(scope in SCOPES)
+    return Suppression(path, tuple(_str(i) for i in _list(ids)), _span(sl, sc, el, ec),
+                       _str(scope), (_int(first), _int(last)), _str(reason))
+
+
+@dataclass
+class Hit:
+    """A usable cache entry, and the file's text when it was read to compare hashes."""
+
+    entry: dict[str, Any]
+    text: str | None
+    readable: bool  # False: the file could not be read when it was cached (no source)
+
+
+class FileText(Source):
+    """The text of a file the cache answered for, read only when a reporter shows it (the
+    text and SARIF reports read the files with findings; JSON and GitHub none).  Its
+    signature was checked an instant before; a file replaced since then is read as it
+    is now, as a cold scan's report would show a file replaced after it was parsed."""
+
+    def __init__(self, path: str, entry: FileEntry, max_size: int) -> None:
+        self.path = path
+        self._line_starts = None
+        self._entry = entry
+        self._max_size = max_size
+        self._text: str | None = None
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._text is None:
+            source = read_source(self._entry, self._max_size)
+            self._text = source.text if isinstance(source, Source) else ""
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
+
+
+class ScanCache:
+    """The entries of one partition: ``lookup`` and ``put`` per file, ``save`` once."""
+
+    def __init__(self, directory: str, name: str) -> None:
+        self.directory = directory
+        self.path = os.path.join(directory, f"{name}.json")
+        self.name = name
+        self._entries: dict[str, dict[str, Any]] | None = None
+        self._project: dict[str, Any] | None = None
+        self._new: dict[str, dict[str, Any]] = {}
+        self._new_project: dict[str, Any] | None = None
+        self.hits = 0  # files taken from the cache (counted by the checker)
+        self.misses = 0
+
+    # --- reading ---------------------------------------------------------------------
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        if self._entries is None:
+            self._entries = {}
+            try:
+                with open(self.path, "rb") as fh:
+                    data = json.loads(fh.read())
+            except (OSError, ValueError, RecursionError):
+                return self._entries  # none yet, unreadable or corrupt: start afresh
+            if (isinstance(data, dict) and data.get("magic") == MAGIC
+                    and data.get("format") == FORMAT and data.get("partition") == self.name
+                    and isinstance(data.get("files"), dict)):
+                self._entries = {k: v for k, v in data["files"].items()
+                                 if isinstance(k, str) and isinstance(v, dict)}
+                project = data.get("project")
+                self._project = project if isinstance(project, dict) else None
+        return self._entries
+
+    def lookup(self, path: str, display: str, read_text: Any) -> Hit | None:
+        """The entry of ``path`` when it is still valid: same display path and either
+        the same signature (not racy) or the same text.  ``read_text()`` returns the file's
+        text (or None when it cannot be read); it is called only to compare hashes."""
+        entry = self._load().get(path)
+        if entry is None or entry.get("display") != display:
+            return None
+        try:
+            now = signature(os.stat(path))
+        except OSError:
+            return None
+        same_sig = entry.get("sig") == now and not entry.get("racy")
+        stored_hash = entry.get("hash")
+        if stored_hash is None:  # could not be read when cached: only the signature tells
+            return Hit(entry, None, False) if same_sig else None
+        if same_sig:
+            return Hit(entry, None, True)
+        text = read_text()
+        sig = entry.get("sig")
+        if text is None or not (isinstance(sig, list) and sig and sig[0] == now[0]
+                                and text_hash(text) == stored_hash):
+            return None
+        # touched, or racy when cached: the same text; remember the new signature
+        self._new[path] = {**entry, "sig": now, "racy": _racy(now)}
+        return Hit(entry, text, True)
+
+    def put(self, path: str, entry: dict[str, Any], text: str | None) -> None:
+        """Remember ``entry`` for ``path`` (its signature and text hash are added here)."""
+        try:
+            now = signature(os.stat(path))
+        except OSError:
+            return
+        entry["sig"] = now
+        entry["racy"] = _racy(now)
+        entry["hash"] = text_hash(text) if text is not None else None
+        self._new[path] = entry
+
+    def project(self, key: str) -> list[Any] | None:
+        """The cross-file rules' findings of a scan whose inputs had this key."""
+        self._load()
+        project = self._project
+        if project is not None and project.get("key") == key:
+            findings = project.get("findings")
+            if isinstance(findings, list):
+                return findings
+        return None
+
+    def put_project(self, key: str, findings: list[Any]) -> None:
+        self._new_project = {"key": key, "findings": findings}
+
+    # --- writing ---------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the merged entries atomically; a cache that cannot be written is no
+        error (the next scan is simply cold)."""
+        if not self._new and self._new_project is None:
+            return
+        entries = dict(self._load())
+        stamp = int(time.time())
+        for path, entry in self._new.items():
+            entry["used"] = stamp
+            entries[path] = entry
+        if len(entries) > MAX_ENTRIES:
+            newest = sorted(entries.items(), key=lambda kv: _used(kv[1]), reverse=True)
+            entries = dict(newest[:MAX_ENTRIES])
+        data = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
+                "project": self._new_project or self._project, "files": entries}
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(json.dumps(data, separators=(",", ":")))
+                os.replace(tmp, self.path)
+            except BaseException:
+                _remove(tmp)
+                raise
+        except OSError:
+            return
+        self._trim()
+
+    def _trim(self) -> None:
+        """Keep the cache directory bounded: the newest ``MAX_PARTITIONS`` cache files,
+        and no temporary file an interrupted scan left an hour ago."""
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        now = time.time()
+        caches = []
+        for name in names:
+            full = os.path.join(self.directory, name)
+            try:
+                mtime = os.stat(full).st_mtime
+            except OSError:
+                continue
+            if name.startswith(".tmp-") and now - mtime > 3600:
+                _remove(full)
+            elif len(name) == 37 and name.endswith(".json"):
+                caches.append((mtime, full))
+        for _mtime, full in sorted(caches, reverse=True)[MAX_PARTITIONS:]:
+            _remove(full)
+
+
+def _racy(sig: list[int]) -> bool:
+    return abs(time.time_ns() - sig[1]) < RACY_SECONDS * 1e9
+
+
+def _used(entry: dict[str, Any]) -> int:
+    used = entry.get("used")
+    return used if isinstance(used, int) else 0
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
