@@ -304,3 +304,92 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- Helm charts and kustomizations (rendering is timed apart from scanning) -------------
+
+_CHART_TEMPLATE = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-svc%(i)d
+spec:
+  replicas: {{ .Values.replicas }}
+  selector:
+    matchLabels:
+      app: svc%(i)d
+  template:
+    metadata:
+      labels:
+        app: svc%(i)d
+    spec:
+      containers:
+        - name: app
+          image: {{ .Values.image | quote }}
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-svc%(i)d
+spec:
+  selector:
+    app: svc%(i)d
+  ports:
+    - port: 80
+"""
+
+_OVERLAY_PATCH = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc%(i)d
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          securityContext:
+            privileged: %(privileged)s
+"""
+
+
+def generate_rendered(root: Path, charts: int, templates: int, overlays: int) -> dict[str, int]:
+    """``charts`` charts of ``templates`` templates each, and one kustomize base with
+    ``templates`` Deployments and ``overlays`` overlays that patch each of them."""
+    root.mkdir(parents=True, exist_ok=True)
+    for c in range(charts):
+        chart = root / "charts" / f"chart{c}"
+        (chart / "templates").mkdir(parents=True, exist_ok=True)
+        (chart / "Chart.yaml").write_text(f"apiVersion: v2\nname: chart{c}\nversion: 0.1.{c}\n")
+        (chart / "values.yaml").write_text(
+            "replicas: 2\nimage: registry.example.com/app:1.0.0\nsecurityContext:\n"
+            f"  privileged: {'true' if c % 2 else 'false'}\n  runAsNonRoot: true\n")
+        for i in range(templates):
+            (chart / "templates" / f"svc{i}.yaml").write_text(_CHART_TEMPLATE % {"i": i})
+    base = root / "kustomize" / "base"
+    base.mkdir(parents=True, exist_ok=True)
+    names = []
+    for i in range(templates):
+        name = f"svc{i}.yaml"
+        names.append(name)
+        (base / name).write_text(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc{i}\nspec:\n"
+            f"  selector:\n    matchLabels:\n      app: svc{i}\n  template:\n    metadata:\n"
+            f"      labels:\n        app: svc{i}\n    spec:\n      containers:\n"
+            f"        - name: app\n          image: registry.example.com/app:1.0.{i}\n")
+    (base / "kustomization.yaml").write_text(
+        "resources:\n" + "".join(f"  - {n}\n" for n in names))
+    for o in range(overlays):
+        overlay = root / "kustomize" / "overlays" / f"env{o}"
+        overlay.mkdir(parents=True, exist_ok=True)
+        patches = []
+        for i in range(templates):
+            (overlay / f"patch{i}.yaml").write_text(
+                _OVERLAY_PATCH % {"i": i, "privileged": "true" if o % 2 else "false"})
+            patches.append(f"  - path: patch{i}.yaml\n")
+        (overlay / "kustomization.yaml").write_text(
+            f"namePrefix: env{o}-\nresources:\n  - ../../base\npatches:\n" + "".join(patches))
+    return {"charts": charts, "overlays": overlays, "templates": templates,
+            "resources": charts * templates * 2 + overlays * templates}

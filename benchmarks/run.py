@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from benchmarks.generate import generate
+from benchmarks.generate import generate, generate_rendered
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_FILE = """\
@@ -170,6 +170,32 @@ def measure(path: Path, counts: dict[str, int], jobs: int, repeat: int) -> dict[
             "findings": findings, "internal_errors": internal}
 
 
+def measure_fix(path: Path, workdir: Path) -> dict[str, Any]:
+    """``netlint fix`` (safe fixes) on a fresh copy of a corpus: wall and CPU seconds, what
+    it reported, and whether a second run (``--diff``) would change anything."""
+    copy = workdir / f"fix-{path.name}"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(path, copy)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen([*netlint_cmd(), "fix", str(copy), "--fail-on", "never"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=_ENV or None)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"netlint fix exited {proc.returncode} on {copy}: {err}")
+    summary = next((line for line in err.splitlines() if " fixed " in line), "")
+    again = subprocess.run([*netlint_cmd(), "fix", str(copy), "--diff"], capture_output=True,
+                           text=True, env=_ENV or None, check=False)
+    shutil.rmtree(copy, ignore_errors=True)
+    cpu = (usage.ru_utime - children.ru_utime) + (usage.ru_stime - children.ru_stime)
+    return {"fix_s": wall, "fix_cpu_s": cpu,
+            "fix_summary": summary.removeprefix("netlint: "),
+            "fix_second_run_changes": again.returncode != 0}
+
+
 _CACHES: list[str] = []
 
 
@@ -260,6 +286,29 @@ def cache_runs(small_path: Path, workdir: Path, repeat: int, smoke: bool) -> dic
     return out
 
 
+def measure_rendering(workdir: Path, smoke: bool) -> dict[str, Any] | None:
+    """Helm charts and kustomize overlays: time in the renderers (helm / helm-python-sdk,
+    kustomize / kubectl) apart from netlint's own scan of the rendered output."""
+    from netlint.engine import Engine
+    from netlint.options import ScanOptions
+    from netlint.render.tools import find_helm, find_kustomize
+
+    helm, kustomize = find_helm(None), find_kustomize(None)
+    if helm is None or kustomize is None:
+        return None
+    charts, templates, overlays = (2, 5, 2) if smoke else (20, 10, 10)
+    path = workdir / f"rendered-{charts}-{templates}-{overlays}"
+    counts = generate_rendered(path, charts, templates, overlays)
+    started = time.perf_counter()
+    result = Engine(ScanOptions()).scan([str(path)])
+    total = time.perf_counter() - started
+    stats = result.stats
+    return {**counts, "units": stats.rendered_units, "render_s": stats.render_seconds,
+            "scan_s": total - stats.render_seconds, "total_s": total,
+            "findings": len(result.findings), "helm": helm.label, "kustomize": kustomize.label,
+            "internal_errors": sum(f.rule_id == "internal-error" for f in result.findings)}
+
+
 def verdict(ok: bool, smoke: bool) -> str:
     return "(smoke: no verdict)" if smoke else ("met" if ok else "NOT MET")
 
@@ -303,6 +352,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['cli_s']:>7.2f} {r['cli_s'] / r['floor_s']:>9.2f} "
               f"{r['resources'] / r['cli_s']:>8.0f} {r['rss_mb']:>8.0f} {r['findings']:>9}   "
               f"{r['floor_cpu_s']:.2f}, {r['cli_cpu_s']:.2f}")
+
+    fixed = measure_fix(small_path, workdir)
+    print(f"\nfix of {small_counts['resources']} resources (safe fixes, ruamel.yaml only for "
+          f"the files that change): {fixed['fix_s']:.2f} s wall, {fixed['fix_cpu_s']:.2f} s CPU; "
+          f"{fixed['fix_summary']}; "
+          f"second run would change files: {fixed['fix_second_run_changes']}")
 
     with tempfile.TemporaryDirectory() as tmp:
         small_file = Path(tmp) / "deployment.yaml"
@@ -369,15 +424,26 @@ def main(argv: list[str] | None = None) -> int:
            version_s < MAX_VERSION_S)
     report(f"  single small file scan: {single_s:.3f} s (target < {MAX_SMALL_FILE_S} s)",
            single_s < MAX_SMALL_FILE_S)
+    rendering = measure_rendering(workdir, smoke)
+    if rendering is None:
+        print("rendering: skipped (no Helm or no Kustomize renderer installed)")
+    else:
+        print(f"rendering: {rendering['charts']} charts and {rendering['overlays']} kustomize "
+              f"overlays ({rendering['units']} units, {rendering['resources']} resources; "
+              f"{rendering['helm']}, {rendering['kustomize']}): render "
+              f"{rendering['render_s']:.2f} s, scan {rendering['scan_s']:.2f} s, "
+              f"{rendering['findings']} findings")
+        internal += rendering["internal_errors"]
     print(f"internal-error findings: {internal}")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({
             "runs": runs, "ratio": ratio, "engine_ratio": engine_ratio, "cpu_ratio": cpu_ratio,
             "rss_mb": rss, "linearity": linearity, "version_s": version_s,
-            "single_file_s": single_s, "cache": cached, "huge": huge,
+            "single_file_s": single_s, "cache": cached, "huge": huge, "rendering": rendering,
             "targets": [{"target": text.strip(), "met": ok} for text, ok in results],
+            **fixed,
         }, indent=2))
-    if internal:
+    if internal or fixed["fix_second_run_changes"]:
         return 1
     return 0 if smoke or all(ok for _, ok in results) else 3
 

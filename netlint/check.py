@@ -64,6 +64,9 @@ class Checker:
         self.make_finding = plan.make_finding
         self.cache = cache
         self._build_entries = build_entries
+        # Helm/Kustomize rendering (netlint/render/units.py), set by the engine: maps
+        # standard input's `# Source:` comments
+        self.render: Any = None
 
     @property
     def build_entries(self) -> bool:
@@ -133,12 +136,16 @@ class Checker:
         return out
 
     def check_file(self, entry: FileEntry, check: bool,
-                   source: Source | ReadProblem | None = None) -> FileResult:
-        """Load one file, collect its records and, with ``check``, run the document-scope
+                   source: Source | ReadProblem | None = None, rendered: bool = False
+                   ) -> FileResult:
+        """Load one file (or, ``rendered``, a chart's or kustomization's rendered output:
+        never cached), collect its records and, with ``check``, run the document-scope
         rules on it."""
         collectors = self.plan.collectors()
         result = load_file(entry, self.options.max_file_size, self.make_finding,
-                           bool(self.plan.unclassified_rules), source)
+                           bool(self.plan.unclassified_rules), source, comments=not rendered)
+        if entry.path == STDIN and self.render is not None and result.source is not None:
+            self.render.stdin_mapper(result.source)  # `helm template . | netlint scan -`
         records: dict[str, list[Any]] = {name: [] for name in collectors}
         new = result.documents
         if new:
@@ -150,7 +157,7 @@ class Checker:
                 keep = self.plan.project_kinds() | {"compose"}
                 result.documents = [d for d in new if d.kind in keep]
         result.records = records
-        if self.build_entries and entry.path != STDIN:
+        if self.build_entries and entry.path != STDIN and not rendered:
             result.cache_entry = self._cache_entry(result, check)
             result.identity = (result.cache_entry["identity"] if result.cache_entry is not None
                                else self._identity(result, None))
@@ -168,6 +175,16 @@ class Checker:
             add_file(loaded, stats, result)
         self.complete_records(loaded, parse=False)
         return loaded
+
+    def load_rendered(self, source: Source, loaded: Loaded, stats: ScanStats) -> None:
+        """A chart's or kustomization's rendered output (netlint/render/): checked like a
+        file, located through the source's mapper; not a file of the scan's sources, and
+        without an identity, so the cross-file results are not taken from the cache."""
+        result = self.check_file(FileEntry(source.path, source.path), loaded.checked, source,
+                                 rendered=True)
+        result.source = None
+        result.stats.files = 0  # the unit's input files are counted (render/units.py)
+        add_file(loaded, stats, result)
 
     def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded) -> None:
         """Files under ``--context`` that are not scanned: their documents and records join
@@ -222,6 +239,7 @@ class Checker:
             "checked": check,
             "failed": stats.files_failed,
             "skipped": stats.files_skipped,
+            "skip_reason": stats.skip_reasons.get(display, ""),  # skips.py, for --verbose
             "docs": dict(stats.documents),
             "findings": [encode_finding(f) for f in result.findings],
             "rule_findings": [encode_finding(f) for f in result.rule_findings],
@@ -272,6 +290,11 @@ class Checker:
             raise BadEntry
         stats = ScanStats(files=1, files_skipped=skipped, files_failed=failed,
                           documents=Counter(documents))
+        reason = data.get("skip_reason", "")
+        if type(reason) is not str:
+            raise BadEntry
+        if skipped and reason:
+            stats.skip_reasons[display] = reason
         source: Source | None = None
         if hit.text is not None:
             source = Source(display, hit.text)
@@ -397,6 +420,8 @@ class Checker:
                 stats.documents["yaml"] += 1
                 matched.add(doc.source.path)
         stats.files_skipped -= len(matched & loaded.skipped)
+        for path in matched & loaded.skipped:
+            stats.skip_reasons.pop(path, None)
 
     # --- one rule --------------------------------------------------------------------
 

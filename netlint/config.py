@@ -178,6 +178,7 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
         "pss-version": "pss_version", "pss-level": "pss_level", "namespace": "namespace",
         "fail-on": "fail_on", "max-file-size": "max_file_size", "jobs": "jobs",
         "compose-ignore-env": "compose_ignore_env", "cache": "cache",
+        "render": "render", "helm-set": "helm_set", "render-timeout": "render_timeout",
     }
     for key, attr in simple.items():
         if key in data:
@@ -194,4 +195,15 @@ def apply_config(options: ScanOptions, data: dict[str, Any], base: str) -> ScanO
         options.cache_dir = os.path.join(base, os.path.expanduser(data["cache-dir"]))
     if "rules" in data:
         options.rule_dirs.extend(os.path.join(base, d) for d in data["rules"])
+    # paths in the config are relative to the config file's directory
+    for key, attr in (("helm-binary", "helm_binary"), ("kustomize-binary", "kustomize_binary")):
+        if key in data:
+            value = data[key]
+            setattr(options, attr, value if value == "sdk" or os.sep not in value
+                    else os.path.join(base, value))
+    if "helm-values" in data:
+        options.helm_values.extend(os.path.join(base, v) for v in data["helm-values"])
+    for chart, settings in data.get("charts", {}).items():
+        options.chart_values.setdefault(os.path.join(base, chart), []).extend(
+            os.path.join(base, v) for v in settings.get("values", []))
     return options

@@ -146,6 +146,9 @@ def rules_listing(rules: Iterable[Rule], width: int | None = None) -> str:
         for r in group:
             head = f"  {r.id:<{id_width}}  {r.severity.value:<7}  "
             tags = escape_text(", ".join(r.tags))
+            fix = getattr(r, "fix", None)
+            if fix is not None:  # `netlint fix` (unsafe ones with --unsafe-fixes)
+                tags += f"  [fix: {fix.safety}]"
             if width and len(head) + len(tags) > width:
                 lines = textwrap.wrap(tags, max(20, width - len(head)),
                                       break_on_hyphens=False, break_long_words=False)

@@ -20,10 +20,11 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from netlint.cache import ScanCache, default_cache_dir, partition_name
 from netlint.check import Checker
-from netlint.discovery import FileEntry, discover
+from netlint.discovery import FileEntry, discover, display_path
 from netlint.findings import Finding
 from netlint.load import Loaded, ScanStats, scan_roots
 from netlint.options import ScanOptions
@@ -33,7 +34,11 @@ from netlint.plan import KINDS, RulePlan
 from netlint.registry import Rule, load_rules
 from netlint.resolve import ScanResult, resolve
 from netlint.source import Span
+from netlint.suppressions import comment_suppressions
 from netlint.yamlnodes import Document
+
+if TYPE_CHECKING:
+    from netlint.render.units import RenderPlan
 
 __all__ = [
     "KINDS", "PARALLEL_MIN_FILES", "Engine", "Loaded", "ScanResult", "ScanStats",
@@ -74,7 +79,18 @@ class Engine:
               progress: Callable[[int, int], None] | None) -> ScanResult:
         stats = ScanStats()
         paths = list(paths)
+        context = list(context)
         entries, walk_problems = discover(paths, self.options.exclude, self.options.config_dir)
+        render = None
+        if self.options.render:  # Helm charts and kustomizations (netlint/render/)
+            from netlint.render.units import plan as plan_units
+
+            explicit_files = any(p != "-" and os.path.isfile(p) for p in paths)
+            context_entries = discover(context, self.options.exclude,
+                                       self.options.config_dir)[0] if (
+                context and explicit_files) else []
+            render, entries = plan_units(paths, entries, context_entries)
+        self.checker.render = render
         cache = self.checker.cache = self._open_cache()
         # shipping every Kubernetes document back to the parent for a project-scope rule
         # (the network model) costs more than parsing in parallel saves: "auto" stays
@@ -88,19 +104,36 @@ class Engine:
         else:
             loaded = self.checker.load_and_check(entries, stats, progress)
         loaded.scan_roots = scan_roots(paths)
+        loaded.render = render
+        if render is not None and render.units:
+            self._render(render, loaded, stats)
         for path, problem in walk_problems:
             stats.files += 1  # a path that could not be read is counted, never dropped
             stats.files_failed += 1
             loaded.findings.append(self.plan.make_finding("unreadable-file", path,
                                                           Span(1, 1, 1, 2), problem))
-        context = list(context)
         if context and self.plan.has_project_rules():
-            self.checker.load_context(context, {os.path.realpath(e.path) for e in entries},
-                                      loaded)
+            scanned = {os.path.realpath(e.path) for e in entries}
+            if render is not None:  # chart and kustomization inputs are not manifests
+                scanned |= render.taken
+            self.checker.load_context(context, scanned, loaded)
         result = self.check(loaded, stats)
         if cache is not None:
             cache.save()
         return result
+
+    def _render(self, render: RenderPlan, loaded: Loaded, stats: ScanStats) -> None:
+        """Render the charts and kustomizations: their output is loaded and checked like
+        files (never cached), located through mappers; a unit that does not render is a
+        finding on its Chart.yaml or kustomization file."""
+        def problem(path: str, message: str) -> None:
+            loaded.findings.append(self.plan.make_finding(
+                "render-error", display_path(path), Span(1, 1, 1, 2), message,
+                context=f"render {display_path(path)}"))
+
+        render.render(self.options, lambda s: self.checker.load_rendered(s, loaded, stats),
+                      problem, stats)
+        self.checker.complete_records(loaded, parse=False)
 
     def _open_cache(self) -> ScanCache | None:
         if not self.options.cache:
@@ -118,8 +151,20 @@ class Engine:
         """The rest of the scan once every file is loaded: the Compose, plain-YAML and
         cross-file rules, then resolution."""
         findings = self.checker.check_loaded(loaded, stats)
+        notices: list[str] = []
+        if loaded.render is not None:  # rendered findings: related places, overlays
+            findings = loaded.render.finish(findings, loaded.suppressions,
+                                            self.plan.make_finding)
+            notices = list(loaded.render.notices)
+            known = {s.path for s in loaded.sources}
+            for source in loaded.render.input_sources():
+                if source.path not in known:
+                    known.add(source.path)
+                    loaded.sources.append(source)
+                    loaded.suppressions.extend(comment_suppressions(source))
         kept, suppressed, reported = resolve(findings, loaded.suppressions, self.plan)
-        return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed)
+        return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed,
+                          notices=notices)
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         return self.checker.check_documents(documents)

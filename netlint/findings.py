@@ -42,10 +42,14 @@ class Finding:
     context: str = field(default="", compare=False)
     suppressed: bool = field(default=False, compare=False)
     suppression_reason: str = field(default="", compare=False)
+    # other places that explain the finding: (path, span, message), e.g. the values file
+    # line that set a value a Helm template used (SARIF relatedLocations)
+    related: tuple[tuple[str, Span, str], ...] = field(default=(), compare=False)
 
 
 # Rules that report a file (or a rule on a file) that was not analysed.  Such a finding is
 # never hidden by a baseline: its fingerprint (rule + path) would hide whatever the file
 # later contains.
 NOT_ANALYSED = frozenset({"parse-error", "unreadable-file", "file-too-large",
-                          "yaml-alias-bomb", "yaml-too-deep", "internal-error"})
+                          "yaml-alias-bomb", "yaml-too-deep", "internal-error",
+                          "render-error"})

@@ -18,6 +18,7 @@ from netlint.discovery import FileEntry, ReadProblem, classify, read_source
 from netlint.findings import Finding
 from netlint.options import ScanOptions
 from netlint.severities import FindingMaker
+from netlint.skips import SKIPPABLE_PROBLEMS, skip_unparseable, skip_unread
 from netlint.source import Source, Span
 from netlint.suppressions import Suppression, annotation_suppressions, comment_suppressions
 from netlint.yamlnodes import Document, kubernetes_booleans, parse_documents
@@ -31,6 +32,13 @@ class ScanStats:
     files_lost: int = 0  # their worker process died: not analysed, the scan exits 2
     documents: Counter[str] = field(default_factory=Counter)
     rules_run: int = 0
+    # Helm charts and kustomizations (netlint/render/): rendered, wall time spent in the
+    # renderers, and input files not scanned because no renderer was found
+    rendered_units: int = 0
+    render_seconds: float = 0.0
+    files_not_scanned: int = 0
+    # why each skipped file was skipped (shown by `scan --verbose`); see skips.py
+    skip_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def documents_total(self) -> int:
@@ -42,6 +50,11 @@ class ScanStats:
         self.files_failed += other.files_failed
         self.files_lost += other.files_lost
         self.documents.update(other.documents)
+        self.skip_reasons.update(other.skip_reasons)
+
+    def skip(self, path: str, reason: str) -> None:
+        self.files_skipped += 1
+        self.skip_reasons[path] = reason
 
 
 @dataclass
@@ -75,6 +88,8 @@ class Loaded:
     # real directories that files referenced by Compose may come from (the scanned trees
     # and their repositories; see discovery.tree_roots); None: the working directory's
     scan_roots: list[str] | None = None
+    # Helm/Kustomize rendering (netlint/render/units.py's RenderPlan), when it is on
+    render: Any = None
 
 
 @dataclass
@@ -101,30 +116,38 @@ class FileResult:
 
 
 def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
-              keep_unclassified: bool, source: Source | ReadProblem | None = None
-              ) -> FileResult:
-    """Read (unless ``source`` was read already) and parse one file."""
+              keep_unclassified: bool, source: Source | ReadProblem | None = None,
+              comments: bool = True) -> FileResult:
+    """Read (unless ``source`` was read already) and parse one file.  Rendered Helm or
+    Kustomize output is parsed without ``comments``: its comments are the templates',
+    read as suppressions from the templates themselves (netlint/render/)."""
     result = FileResult(entry, ScanStats(files=1))
     if source is None:
         source = read_source(entry, max_file_size)
     if isinstance(source, ReadProblem):
+        reason = skip_unread(entry.path, source.rule, source.message)
+        if reason is not None:  # not recognisably a manifest: not ours (skips.py)
+            result.stats.skip(entry.display, reason)
+            result.skipped = True
+            return result
         result.stats.files_failed += 1
         span = Span(source.line, source.column, source.line, source.column + 1)
         result.findings.append(make(source.rule, entry.display, span, source.message))
         return result
     result.source = source
-    _parse_into(source, result, make, keep_unclassified)
+    _parse_into(source, result, make, keep_unclassified, comments)
     return result
 
 
 def _parse_into(source: Source, result: FileResult, make: FindingMaker,
-                keep_unclassified: bool) -> None:
+                keep_unclassified: bool, comments: bool = True) -> None:
     """Parse one file's text: its documents of a known kind (and, with
     ``keep_unclassified``, the others), its suppressions and its parse findings."""
     stats = result.stats
     docs, error = parse_documents(source)
     recognised = 0
-    result.suppressions.extend(comment_suppressions(source))
+    if comments:
+        result.suppressions.extend(comment_suppressions(source))
     for doc in docs:
         doc.kind = classify(doc.value, source.path)
         if doc.kind is not None:
@@ -147,13 +170,17 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                     "Kubernetes and Compose silently keep only this last value",
                     context=f"duplicate {dup.key}",
                 ))
-    if error is not None:
+    reason = None
+    if error is not None and error.rule in SKIPPABLE_PROBLEMS and recognised == 0:
+        reason = skip_unparseable(source.path, source.text,
+                                  f"line {error.line0 + 1}: {error.message}")
+    if error is not None and reason is None:
         stats.files_failed += 1 if not docs else 0
         result.findings.append(make(
             error.rule, source.path, _point(source, error.line0, error.col0), error.message,
         ))
     elif recognised == 0:
-        stats.files_skipped += 1
+        stats.skip(source.path, reason or "no Kubernetes, Compose or Envoy document")
         result.skipped = True
 
 

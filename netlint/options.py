@@ -37,6 +37,14 @@ class ScanOptions:
     # --no-cache or `cache: false`; None: the user's cache directory
     cache: bool = False
     cache_dir: str | None = None
+    # Helm charts and kustomizations (netlint/render/)
+    render: bool = True  # --no-render: read their files as plain manifests, as before
+    helm_values: list[str] = field(default_factory=list)  # --helm-values, in order
+    helm_set: list[str] = field(default_factory=list)  # --helm-set key=value
+    chart_values: dict[str, list[str]] = field(default_factory=dict)  # chart dir -> files
+    helm_binary: str | None = None  # a path, a name on PATH, or "sdk"
+    kustomize_binary: str | None = None  # kustomize, or kubectl (run as `kubectl kustomize`)
+    render_timeout: float = 60.0  # seconds per chart or kustomization
 
 
 def parse_pss_version(text: str) -> tuple[int, int]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from netlint.errors import UsageError
 from netlint.findings import Severity
+from netlint.fix.spec import FixSpec, fix_spec
 from netlint.source import Source
 from netlint.yamlnodes import Document, locate, parse_documents
 
@@ -52,6 +53,7 @@ class Rule:
     builtin: bool = True
     always_on: bool = False
     same_defect_as: tuple[str, ...] = ()
+    fix: FixSpec | None = None  # what ``netlint fix`` does about a finding (fix/spec.py)
     _module: list[ModuleType] = field(default_factory=list, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -300,6 +302,7 @@ def _rule_from(doc: Document, builtin: bool) -> Rule:
         builtin=builtin,
         always_on=bool(d.get("always-on", False)),
         same_defect_as=tuple(d.get("same-defect-as") or ()),
+        fix=fix_spec(d.get("fix")),
     )
 
 

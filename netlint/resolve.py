@@ -30,6 +30,8 @@ class ScanResult:
     # entries that matched nothing
     baselined: int | None = None
     baseline_stale: int | None = None
+    # said once per run, outside the findings (e.g. a renderer that is not installed)
+    notices: list[str] = field(default_factory=list)
 
 
 def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan
@@ -111,8 +113,12 @@ def suppress(findings: list[Finding], suppressions: list[Suppression], plan: Rul
              ) -> tuple[list[Finding], list[Finding]]:
     """(kept, silenced): findings a suppression covers are silenced (marked with its
     reason); unused suppressions become ``unused-suppression`` findings."""
+    # findings already silenced by a rendered object's annotation (render/units.py)
+    done = [f for f in findings if f.suppressed]
+    if done:
+        findings = [f for f in findings if not f.suppressed]
     if not suppressions:
-        return findings, []
+        return findings, done
     by_path: dict[str, list[Suppression]] = {}
     for s in suppressions:
         by_path.setdefault(s.path, []).append(s)
@@ -135,6 +141,7 @@ def suppress(findings: list[Finding], suppressions: list[Suppression], plan: Rul
             continue
         hit.used.add(next((n for n in names if n in hit.ids), "all"))
         silenced.append(replace(f, suppressed=True, suppression_reason=hit.reason))
+    silenced.extend(done)
     if "unused-suppression" in plan.rules:
         make = plan.make_finding
         for s in suppressions:

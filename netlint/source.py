@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 # The one line model of every position netlint shows: libyaml's, where the parser's marks
 # come from.  A line ends at CR LF, LF, CR, NEL (U+0085), LINE SEPARATOR (U+2028) or
@@ -39,6 +40,9 @@ class Source:
     path: str  # display path: relative to the working directory when possible
     text: str = field(repr=False)
     _line_starts: list[int] | None = field(default=None, repr=False)
+    # rendered Helm/Kustomize output: maps a located span back to the template, values
+    # or patch file (netlint/render/mapping.py); None for files read as they are
+    mapper: Any = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:

@@ -36,6 +36,9 @@ class Suppression:
     lines: tuple[int, int] = (0, 0)  # inclusive 1-based line range it covers
     reason: str = ""
     used: set[str] = field(default_factory=set)
+    # where the directive is written when that is another file than ``path`` (an
+    # annotation in a Helm template, read from the rendered object: netlint/render/)
+    written_in: str = ""
 
     def covers(self, rule_id: str, path: str, line: int) -> bool:
         if path != self.path or (rule_id not in self.ids and "all" not in self.ids):
@@ -83,9 +86,10 @@ def annotation_suppressions(
         ids = tuple(i.strip() for i in value.split(",") if i.strip())
         if not ids:
             continue
-        _, span = locate(doc, (*path, "metadata", "annotations", ANNOTATION))
+        src, span = locate(doc, (*path, "metadata", "annotations", ANNOTATION))
         first, last = _object_lines(doc, path)
-        out.append(Suppression(doc.source.path, ids, span, "object", (first, last)))
+        out.append(Suppression(doc.source.path, ids, span, "object", (first, last),
+                               written_in=src.path if src.path != doc.source.path else ""))
     return out
 
 

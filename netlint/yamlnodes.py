@@ -564,6 +564,16 @@ def kubernetes_booleans(value: Any) -> Any:
 
 
 def locate(doc: Document, path: Path) -> tuple[Source, Span]:
+    """Where ``path`` points, as :func:`locate_unmapped`, moved to the file a user edits
+    when the document was rendered by Helm or Kustomize (its source carries a mapper)."""
+    src, span = locate_unmapped(doc, path)
+    mapper = doc.source.mapper
+    if mapper is not None:
+        return mapper(doc, path, src, span)  # type: ignore[no-any-return]
+    return src, span
+
+
+def locate_unmapped(doc: Document, path: Path) -> tuple[Source, Span]:
     """The span a path points at: the key and value, or the deepest part that exists.
 
     * a key whose value is a scalar (or a one-line flow collection): ``key: value``;

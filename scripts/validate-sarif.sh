@@ -48,7 +48,9 @@ if [ "${#targets[@]}" -eq 0 ]; then
   mkdir -p "$work/outside dir"
   cp examples/deployment-web.yaml "$work/outside dir/"
   scan "$work/outside.sarif" examples/deployment-web.yaml "$work/outside dir"
-  targets=("$work/examples.sarif" "$work/fixtures.sarif" "$work/outside.sarif")
+  # rendered Helm charts and overlays: findings on templates and patches, relatedLocations
+  scan "$work/rendered.sarif" tests/render_fixtures --allow-empty
+  targets=("$work/examples.sarif" "$work/fixtures.sarif" "$work/outside.sarif" "$work/rendered.sarif")
 fi
 
 status=0

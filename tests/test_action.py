@@ -334,3 +334,45 @@ def test_cache_miss_reinstalls_a_stale_cached_virtualenv(tmp_path: Path) -> None
                           env=env, capture_output=True, text=True)
     assert proc.returncode == 0 and "using the cached install" in proc.stdout, proc.stderr
     assert proc.stdout.splitlines()[-2].startswith("netlint ")
+
+
+@pytest.mark.parametrize(("event_name", "actor", "event", "read_only"), [
+    ("push", "octocat", {}, False),
+    ("push", "dependabot[bot]", {}, True),
+    ("pull_request", "dependabot[bot]", {"pull_request": {"head": {"repo": {
+        "full_name": "acme/shop"}}}}, True),
+    # pull_request_target runs in the base repository with a write token, forks included
+    ("pull_request_target", "dependabot[bot]", {"pull_request": {"head": {"repo": {
+        "full_name": "mallory/shop", "fork": True}}}}, False),
+    ("pull_request_target", "octocat", {"pull_request": {"head": {"repo": {
+        "full_name": "mallory/shop", "fork": True}}}}, False),
+    ("pull_request", "octocat", {"pull_request": {"head": {"repo": None}}}, True),  # deleted
+    ("pull_request_review", "octocat", {"pull_request": {"head": {"repo": {
+        "full_name": "mallory/shop", "fork": True}}}}, True),
+    ("pull_request", "octocat", {}, False),  # no payload: nothing says fork
+])
+def test_read_only_token_detection(event_name: str, actor: str, event: dict[str, object],
+                                   read_only: bool) -> None:
+    from netlint.github_action import decide_upload, read_only_reason
+
+    env = {"GITHUB_EVENT_NAME": event_name, "GITHUB_ACTOR": actor,
+           "GITHUB_REPOSITORY": "acme/shop"}
+    assert bool(read_only_reason(env, event)) is read_only
+    decision = decide_upload({**env, "INPUT_UPLOAD": "auto"}, event)
+    assert decision.upload is not read_only and decision.artifact is read_only
+    forced = decide_upload({**env, "INPUT_UPLOAD": "true", "INPUT_ARTIFACT": "true"}, event)
+    assert forced.upload and forced.artifact
+
+
+def test_report_step_without_netlint_still_writes_a_summary(tmp_path: Path) -> None:
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    summary = tmp_path / "summary.md"
+    env = {**os.environ, "NETLINT_VENV": str(tmp_path / "missing"),
+           "GITHUB_STEP_SUMMARY": str(summary)}
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "action-step.sh"), "report"],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout.strip() == ("::error title=netlint::netlint is not installed (see the "
+                                   "Install netlint step)")
+    assert "netlint is not installed" in summary.read_text()

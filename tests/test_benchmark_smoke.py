@@ -30,6 +30,7 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
-    for label in ("libyaml s", "peak MB", "linearity", "--version", "single small file",
-                  "internal-error findings: 0"):
+    for label in ("libyaml s", "peak MB", "fix of 200 resources", "second run would change "
+                  "files: False", "linearity", "--version", "single small file",
+                  "rendering: ", "internal-error findings: 0"):
         assert label in out, out

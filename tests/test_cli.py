@@ -78,11 +78,15 @@ def test_nothing_recognised_is_not_success(tmp_path: Path) -> None:
 
 
 def test_unparseable_file_is_a_finding_and_other_files_are_still_scanned(tmp_path: Path) -> None:
-    (tmp_path / "broken.yaml").write_text("a: [\n")
+    # recognisably a Kubernetes manifest: a finding; other broken YAML is skipped (skips.py)
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nspec: [\n")
+    (tmp_path / "other.yaml").write_text("a: [\n")
     (tmp_path / "pod.yaml").write_text(POD_ROOT)
     out = json.loads(run("scan", str(tmp_path), "--format", "json", "--select", "non-root").output)
-    rules = sorted(f["rule"] for f in out["findings"])
-    assert "parse-error" in rules and "k8s-run-as-user-root" in rules
+    rules = sorted((f["rule"], Path(f["path"]).name) for f in out["findings"])
+    assert ("parse-error", "broken.yaml") in rules and ("parse-error", "other.yaml") not in rules
+    assert ("k8s-run-as-user-root", "pod.yaml") in rules
+    assert out["summary"]["files_skipped"] == 1
 
 
 def test_config_file_is_found_and_cli_overrides_it(tmp_path: Path) -> None:

@@ -110,7 +110,7 @@ def test_rules_listing_fits_80_columns_and_pipes_one_line_per_rule() -> None:
     lines = piped.splitlines()
     row = next(i for i, x in enumerate(lines) if x.startswith("  compose-host-network "))
     assert lines[row].split() == ["compose-host-network", "error", "pss-baseline,",
-                                  "pss-restricted,", "security"]
+                                  "pss-restricted,", "security", "[fix:", "unsafe]"]
     assert lines[row + 1] == "    " + rules["compose-host-network"].title
     assert re.search(r"^compose: \d+ rules$", piped, re.M)
     assert re.search(r"^core: \d+ rules \(always run, whatever --select says\)$", piped, re.M)

@@ -82,7 +82,8 @@ def test_same_defect_is_reported_once(tmp_path: Path) -> None:
 def test_skipped_and_failed_files_are_counted(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text(POD)
     (tmp_path / "values.yaml").write_text("replicaCount: 2\n")
-    (tmp_path / "broken.yaml").write_text("a: [\n")
+    # broken and recognisably a manifest: failed (other broken YAML is skipped, skips.py)
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nspec: [\n")
     stats = Engine(ScanOptions()).scan([str(tmp_path)]).stats
     assert (stats.files, stats.files_skipped, stats.files_failed) == (3, 1, 1)
     assert stats.documents == {"kubernetes": 1}

@@ -1,6 +1,7 @@
 """The engine's modules follow the data's way and import only downwards.
 
-discover -> load -> check (rules, then the per-file and cross-file runs) -> resolve ->
+discover -> render (Helm, Kustomize) -> load -> check (rules, then the per-file and cross-file
+runs) -> resolve ->
 engine (wires the steps) -> report -> command line.  A module may import modules of its
 own step or of earlier steps, never of a later one, and no import cycle exists anywhere
 (imports inside functions and under ``TYPE_CHECKING`` count too: a cycle hidden in a
@@ -14,7 +15,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "netlint"
 
-STEPS = ("base", "discover", "load", "rules", "check", "resolve", "engine", "report", "cli")
+STEPS = ("base", "discover", "render", "load", "rules", "check", "resolve", "engine", "report",
+         "cli")
 
 # module (or package prefix) -> step; the longest matching prefix decides
 MODULE_STEPS = {
@@ -36,9 +38,12 @@ MODULE_STEPS = {
     "netlint.output": "base",  # atomic report and baseline writing
     "netlint.pathmatch": "base",  # config path patterns (discovery and resolve use them)
     "netlint.discovery": "discover",
+    # Helm charts and kustomizations rendered by the real tools, with their mappers
+    "netlint.render": "render",
     "netlint.loaders": "load",
     "netlint.suppressions": "load",
     "netlint.load": "load",
+    "netlint.skips": "load",
     "netlint.cache": "load",
     # the rules: registry, templates and the models they share (the Envoy index is one)
     "netlint.registry": "rules",
@@ -53,6 +58,13 @@ MODULE_STEPS = {
     "netlint.baseline": "resolve",
     "netlint.engine": "engine",
     "netlint.reporters": "report",
+    # autofix: a rule's declared fix is rule data; the edits are computed on reported
+    # findings (reporters show them); `netlint fix` scans, writes and scans again
+    "netlint.fix.spec": "base",
+    "netlint.fix": "report",
+    "netlint.fix.run": "cli",
+    "netlint.fix.command": "cli",
+    "netlint.fix.default_deny": "cli",
     "netlint.cli": "cli",
     "netlint.__main__": "cli",
     "netlint.config": "cli",

@@ -76,6 +76,10 @@ def rule_help_text(rule: Rule) -> str:
         "Use instead:",
         _indent(str(docs.get("use_instead", "")).rstrip()),
     ]
+    fix = getattr(rule, "fix", None)
+    if fix is not None:
+        how = "netlint fix" + ("" if fix.safe else " --unsafe-fixes")
+        parts += ["", f"Fix ({fix.safety}; `{how}`): {fix.description}"]
     refs = docs.get("references") or []
     if refs:
         parts += ["", "References:"] + [f"  {r}" for r in refs]

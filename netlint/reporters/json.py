@@ -23,6 +23,9 @@ def _items(result: ScanResult, include_suppressed: bool) -> Iterator[dict[str, A
         findings = sorted(findings + result.suppressed)
     root = repository_root()
     uris: dict[str, str] = {}  # many findings share a file
+    from netlint.fix.report import finding_fixes
+
+    fixes = finding_fixes(result)
     for f in findings:
         rule = result.rules.get(f.rule_id)
         uri = uris.get(f.path)
@@ -45,6 +48,12 @@ def _items(result: ScanResult, include_suppressed: bool) -> Iterator[dict[str, A
         }
         if f.suppressed:
             item["suppression_reason"] = f.suppression_reason
+        if f.related:  # e.g. the values file line a Helm template took the value from
+            item["related"] = [{"path": path, "line": span.start_line,
+                                "column": span.start_column, "message": message}
+                               for path, span, message in f.related]
+        if f in fixes:
+            item["fix"] = fixes[f].as_json()
         yield item
 
 

@@ -22,6 +22,7 @@ from netlint.reporters.common import (
 )
 from netlint.reporters.sarif_limits import LimitedResults, limit_results
 from netlint.resolve import ScanResult
+from netlint.source import Span
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/netlint/netlint"
@@ -55,7 +56,10 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _region(f: Finding) -> dict[str, int]:
-    s = f.span
+    return _span_region(f.span)
+
+
+def _span_region(s: Span) -> dict[str, int]:
     return {
         "startLine": s.start_line,
         "startColumn": s.start_column,
@@ -131,6 +135,9 @@ def _results(result: ScanResult, limited: LimitedResults, root: str
             hashes[f.path] = line_hashes(source.text)
         return hashes[f.path].get(f.span.start_line)
 
+    from netlint.fix.report import finding_fixes
+
+    fixes = finding_fixes(result)
     for f in limited.findings:
         uri = uris.get(f.path)
         if uri is None:
@@ -147,6 +154,16 @@ def _results(result: ScanResult, limited: LimitedResults, root: str
             "locations": [_location(f, uri)],
             "partialFingerprints": fingerprints,
         }
+        if f.related:  # the values file line a Helm template took the value from
+            entry["relatedLocations"] = [
+                {"id": i, "message": {"text": message},
+                 "physicalLocation": {
+                     "artifactLocation": {"uri": relative_uri(path, root),
+                                          "uriBaseId": "%SRCROOT%"},
+                     "region": _span_region(span)}}
+                for i, (path, span, message) in enumerate(f.related, start=1)]
+        if f in fixes:
+            entry["fixes"] = [fixes[f].as_sarif(artifact_location(f.path, uri))]
         if f.suppressed:
             entry["suppressions"] = [
                 {"kind": "inSource", "justification": f.suppression_reason or "suppressed"}

@@ -237,9 +237,14 @@ def summary_text(result: ScanResult) -> Text:
     documents = _plural(stats.documents_total, "document")
     text = Text(f"Scanned {_plural(stats.files, 'file')} ({documents}: {docs}")
     if stats.files_skipped:
-        text.append(f"; {stats.files_skipped} skipped: not Kubernetes, Compose or Envoy")
+        text.append(f"; {stats.files_skipped} skipped: not Kubernetes, Compose or Envoy "
+                    "(--verbose says why)")
     if stats.files_failed:
         text.append(f"; {stats.files_failed} could not be read or parsed", style="red")
+    if stats.rendered_units:
+        text.append(f"; {_plural(stats.rendered_units, 'chart/kustomization')} rendered")
+    if stats.files_not_scanned:
+        text.append(f"; {stats.files_not_scanned} not scanned: no renderer", style="red")
     text.append("). ")
     counts = Counter(f.severity.value for f in result.findings)
     if not result.findings:
