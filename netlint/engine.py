@@ -117,6 +117,8 @@ class Engine:
             if render is not None:  # chart and kustomization inputs are not manifests
                 scanned |= render.taken
             self.checker.load_context(context, scanned, loaded)
+        if cache is not None:
+            cache.save()  # every file's entry is known: written before the report is built
         result = self.check(loaded, stats)
         if cache is not None:
             cache.save()
@@ -150,6 +152,8 @@ class Engine:
     def check(self, loaded: Loaded, stats: ScanStats) -> ScanResult:
         """The rest of the scan once every file is loaded: the Compose, plain-YAML and
         cross-file rules, then resolution."""
+        # records the compliance views read (checking frees the rest)
+        records = {name: loaded.records.get(name, []) for name in self.options.keep_records}
         findings = self.checker.check_loaded(loaded, stats)
         notices: list[str] = []
         if loaded.render is not None:  # rendered findings: related places, overlays
@@ -164,7 +168,8 @@ class Engine:
                     loaded.suppressions.extend(comment_suppressions(source))
         kept, suppressed, reported = resolve(findings, loaded.suppressions, self.plan)
         return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed,
-                          notices=notices)
+                          notices=notices, records=records,
+                          rendered_inputs=set(loaded.render.taken) if loaded.render else set())
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         return self.checker.check_documents(documents)

@@ -45,6 +45,10 @@ class ScanOptions:
     helm_binary: str | None = None  # a path, a name on PATH, or "sdk"
     kustomize_binary: str | None = None  # kustomize, or kubectl (run as `kubectl kustomize`)
     render_timeout: float = 60.0  # seconds per chart or kustomization
+    # compliance views (netlint/compliance): templates whose COLLECT runs even when none of
+    # their rules is selected, and collector names whose records the scan result keeps
+    collect_templates: list[str] = field(default_factory=list)
+    keep_records: list[str] = field(default_factory=list)
 
 
 def parse_pss_version(text: str) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from netlint.options import ScanOptions
-from netlint.registry import Rule, select_rules
+from netlint.registry import Rule, select_rules, template_module
 from netlint.severities import FindingMaker
 from netlint.source import Source
 from netlint.templates.base import RuleContext
@@ -141,6 +141,11 @@ class RulePlan:
                 out.setdefault(name, (function,
                                       tuple(getattr(rule.module, "PROJECT_KINDS", KINDS)),
                                       codec[0] if codec else None))
+        for template in self.options.collect_templates:  # for views, not for rules
+            module = template_module(template)
+            name, function, *codec = module.COLLECT
+            out.setdefault(name, (function, tuple(getattr(module, "PROJECT_KINDS", KINDS)),
+                                  codec[0] if codec else None))
         return out
 
     def params(self, rule: Rule) -> Mapping[str, Any]:
@@ -190,6 +195,8 @@ class RulePlan:
             "max_file_size": options.max_file_size,
             "compose": [options.compose_ignore_env, options.compose_allow_outside],
             "envoy_validate": options.envoy_validate,
+            # the compliance views collect more (placed readiness records, the network)
+            "views": [sorted(options.collect_templates), sorted(options.keep_records)],
             "cwd": os.getcwd(),  # findings carry paths relative to it
         }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from netlint.findings import NOT_ANALYSED, Finding
 from netlint.load import ScanStats
@@ -32,6 +33,11 @@ class ScanResult:
     baseline_stale: int | None = None
     # said once per run, outside the findings (e.g. a renderer that is not installed)
     notices: list[str] = field(default_factory=list)
+    # real paths of the files Helm charts and kustomizations read (templates, values,
+    # patches, bases): findings there are mapped from rendered output, `fix` edits none
+    rendered_inputs: set[str] = field(default_factory=set)
+    # records of the collectors named in ``options.keep_records`` (compliance views)
+    records: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan

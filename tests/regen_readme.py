@@ -17,6 +17,7 @@ from netlint.registry import load_rules
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 RULES_MD = README.parent / "docs" / "rules.md"
+FRAMEWORKS_MD = README.parent / "docs" / "frameworks.md"
 
 
 def main() -> None:
@@ -30,6 +31,10 @@ def main() -> None:
     README.write_text(text)
     RULES_MD.parent.mkdir(exist_ok=True)
     RULES_MD.write_text(rules_reference_markdown(rules))
+    from netlint.compliance.docs import frameworks_markdown
+    from netlint.compliance.frameworks import builtin_frameworks
+
+    FRAMEWORKS_MD.write_text(frameworks_markdown(builtin_frameworks().values(), load_rules()))
 
 
 if __name__ == "__main__":

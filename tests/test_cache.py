@@ -291,7 +291,8 @@ def test_context_scan_uses_the_cache(tree: Path, tmp_path: Path) -> None:
 
 
 def _cache_file(directory: Path) -> Path:
-    files = [p for p in directory.iterdir() if p.suffix == ".json"]
+    files = [p for p in directory.iterdir()
+             if p.suffix == ".json" and not p.name.endswith(".project.json")]
     assert len(files) == 1
     return files[0]
 
@@ -391,8 +392,11 @@ def test_the_cache_is_bounded(tree: Path, tmp_path: Path,
     monkeypatch.setattr(cache_module, "MAX_ENTRIES", 3)
     for version in ("v1.25", "v1.26", "v1.27", "v1.28"):
         _scan([tree], tmp_path / "cache", pss_version=version)
-    files = [p for p in (tmp_path / "cache").iterdir() if p.suffix == ".json"]
+    files = [p for p in (tmp_path / "cache").iterdir()
+             if p.suffix == ".json" and not p.name.endswith(".project.json")]
     assert len(files) == 2
+    assert len([p for p in (tmp_path / "cache").iterdir()
+                if p.name.endswith(".project.json")]) <= 2
     for path in files:
         assert len(json.loads(path.read_text())["files"]) <= 3
 
@@ -447,3 +451,16 @@ def test_walk_display_paths_match_relpath(tmp_path: Path,
     monkeypatch.chdir(tmp_path / "a" / "repo" / "apps")
     entries, _ = discover(["../policies"])
     assert [e.display for e in entries] == [display_path(e.path) for e in entries]
+
+
+def test_a_corrupt_cross_file_entry_is_computed_again(tree: Path, tmp_path: Path) -> None:
+    _scan([tree], tmp_path / "cache")
+    project = next((tmp_path / "cache").glob("*.project.json"))
+    data = json.loads(project.read_text())
+    assert data["findings"]  # the cross-file findings of the first scan
+    data["findings"] = [["repo/apps/api.yaml", "workload-egress-not-isolated", "x"]]
+    project.write_text(json.dumps(data))
+    warm, _ = _scan([tree], tmp_path / "cache")
+    cold, _ = _scan([tree], None)
+    assert _reports(warm) == _reports(cold)
+    assert json.loads(project.read_text())["findings"] != data["findings"]

@@ -57,6 +57,13 @@ MODULE_STEPS = {
     "netlint.resolve": "resolve",
     "netlint.baseline": "resolve",
     "netlint.engine": "engine",
+    # compliance: PSS readiness records and the PSP mapping are read by rule templates;
+    # the frameworks are rule metadata; evaluating and rendering them is reporting
+    "netlint.compliance": "report",
+    "netlint.compliance.readiness": "rules",
+    "netlint.compliance.psp": "rules",
+    "netlint.compliance.frameworks": "rules",
+    "netlint._frameworks": "base",
     "netlint.reporters": "report",
     # autofix: a rule's declared fix is rule data; the edits are computed on reported
     # findings (reporters show them); `netlint fix` scans, writes and scans again

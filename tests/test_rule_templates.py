@@ -99,6 +99,13 @@ PYTHON_TEMPLATES: dict[str, str] = {
         "envoy-open-forward-proxy", "envoy-upstream-tls-no-sni",
         "envoy-upstream-tls-no-validation", "envoy-weak-tls-params")},
     "envoy-config-rejected": "runs the Envoy validator (opt-in) and maps its messages",
+    # compliance
+    "namespace-enforce-rejects-workloads": "cross-file: Namespace labels joined with every "
+                                           "pod's PSS result at each level",
+    "k8s-pod-security-policy-removed": "maps every PSP field and annotation to a PSS level "
+                                       "(upstream table) and names what blocks the next",
+    "psp-privileged-granted-to-all": "cross-file: PSPs joined with ClusterRoles and "
+                                     "ClusterRoleBindings",
     "envoy-jwt-invalid-jwks": "parses inline JWKS documents",
 }
 

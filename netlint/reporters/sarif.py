@@ -35,8 +35,31 @@ def _pascal(rule_id: str) -> str:
     return "".join(part.capitalize() for part in rule_id.split("-"))
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, Any]:
-    descriptor = {
+def _taxonomies() -> tuple[list[dict[str, Any]], dict[str, list[tuple[int, str]]]]:
+    """The built-in control frameworks as SARIF taxonomies, and rule id -> (taxonomy index,
+    control id) of the controls each rule evidences."""
+    from netlint.compliance.frameworks import builtin_frameworks
+    from netlint.registry import load_rules
+
+    rules = load_rules()
+    taxonomies: list[dict[str, Any]] = []
+    by_rule: dict[str, list[tuple[int, str]]] = {}
+    for i, fw in enumerate(builtin_frameworks().values()):
+        taxonomies.append({
+            "name": fw.id, "version": fw.version, "shortDescription": {"text": fw.title},
+            **({"informationUri": fw.url} if fw.url else {}),
+            "taxa": [{"id": c.id, "shortDescription": {"text": c.title}}
+                     for c in fw.controls],
+        })
+        for c in fw.controls:
+            for rid in c.rule_ids(rules):
+                by_rule.setdefault(rid, []).append((i, c.id))
+    return taxonomies, by_rule
+
+
+def _rule_descriptor(rule: Rule, controls: list[tuple[int, str]] | None = None,
+                     taxonomies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": _pascal(rule.id),
         "shortDescription": {"text": rule.title},
@@ -52,6 +75,16 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
     if not descriptor["helpUri"]:
         del descriptor["helpUri"]  # a user rule without a web reference
+    if controls and taxonomies is not None:
+        # the controls this rule evidences: as tags (shown by code scanning) and as
+        # relationships to the frameworks' taxa (run.taxonomies)
+        descriptor["properties"]["tags"] += [
+            f"compliance/{taxonomies[i]['name']}/{cid}" for i, cid in controls]
+        descriptor["relationships"] = [
+            {"target": {"id": cid, "toolComponent": {"name": taxonomies[i]["name"],
+                                                     "index": i}},
+             "kinds": ["relevant"]}
+            for i, cid in controls]
     return descriptor
 
 
@@ -175,6 +208,7 @@ def _run(result: ScanResult, limited: LimitedResults, root: str) -> dict[str, An
     """The run without its results: tool, rules, base URI and invocation (with a
     notification for each file that could not be analysed)."""
     rules = dict(sorted(result.rules.items()))
+    taxonomies, by_rule = _taxonomies()
     notifications = [
         {
             "level": "error",
@@ -195,9 +229,11 @@ def _run(result: ScanResult, limited: LimitedResults, root: str) -> dict[str, An
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule_descriptor(r) for r in rules.values()],
+                "rules": [_rule_descriptor(r, by_rule.get(r.id), taxonomies)
+                          for r in rules.values()],
             }
         },
+        "taxonomies": taxonomies,
         "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(root)}},
         "columnKind": "unicodeCodePoints",
         "invocations": [invocation],
