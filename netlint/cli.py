@@ -361,7 +361,7 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
     if output:
         from netlint.output import atomic_writer
 
-        output = _checked_output(output, True, result, options)
+        output = _checked_output(output, True, result, options, context_paths)
         with atomic_writer(output) as out:
             _render(result, out, fmt, options, quiet, statistics, color=False)
     else:
@@ -529,7 +529,8 @@ def baseline_command(paths: tuple[str, ...], select: tuple[str, ...], ignore: tu
     result = _run_scan(paths, context_paths, options, show_progress=True)
     explicit = click.get_current_context().get_parameter_source("output") not in (
         click.core.ParameterSource.DEFAULT, None)
-    count = baseline.write(result, _checked_output(output, explicit, result, options))
+    count = baseline.write(result, _checked_output(output, explicit, result, options,
+                                                   context_paths))
     click.echo(f"netlint: recorded {count} finding{'' if count == 1 else 's'} in {output}; "
                f"use `netlint scan --baseline {output} ...` to report only new ones",
                err=True)
@@ -569,9 +570,10 @@ def _render(result: Any, out: IO[str], fmt: str, options: Any, quiet: bool, stat
         out.write(reporter.render(result, include_suppressed=options.include_suppressed))
 
 
-def _checked_output(output: str, explicit: bool, result: Any, options: Any) -> str:
-    """The file to write: never an input (a scanned, included or config file), a symlink
-    only when the user named it."""
+def _checked_output(output: str, explicit: bool, result: Any, options: Any,
+                    context_paths: tuple[str, ...] = ()) -> str:
+    """The file to write: never an input (a scanned, included, context or config file), a
+    symlink only when the user named it."""
     from netlint.output import check_not_input, resolve_output
 
     target = resolve_output(output, explicit)
@@ -579,6 +581,10 @@ def _checked_output(output: str, explicit: bool, result: Any, options: Any) -> s
               *(f.path for f in result.suppressed)}
     if options.config_file:
         inputs.add(options.config_file)
+    if context_paths:
+        from netlint.discovery import discover
+
+        inputs.update(e.path for e in discover(context_paths, options.exclude)[0])
     check_not_input(target, inputs)
     return target
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from netlint.findings import Finding
+from netlint.findings import NOT_ANALYSED, Finding
 from netlint.load import ScanStats
 from netlint.plan import RulePlan
 from netlint.registry import Rule, did_you_mean, selector_matches
@@ -165,7 +165,9 @@ def suppress(findings: list[Finding], suppressions: list[Suppression], plan: Rul
              if any(s.covers(n, f.path, f.span.start_line) for n in names)),
             None,
         )
-        if hit is None or f.rule_id in ("unused-suppression", "parse-error"):
+        # a file that was not analysed (an alias bomb, a rule crash) cannot silence
+        # itself with a comment in the very file it hides
+        if hit is None or f.rule_id == "unused-suppression" or f.rule_id in NOT_ANALYSED:
             kept.append(f)
             continue
         hit.used.add(next((n for n in names if n in hit.ids), "all"))

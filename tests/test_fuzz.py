@@ -141,3 +141,85 @@ def test_text_mutations(data: st.DataObject) -> None:
                                           "---\n", "...\n", "\u2028", "null"]))
         text = text[:at] + junk + text[at:]
     _scan_text(path.name, text)
+
+
+# --- Compose projects: include, extends, interpolation --------------------------------------
+#
+# A project of a few files that include and extend each other (cycles, missing files, files
+# outside the tree, the same file many times), with interpolated values (nested defaults,
+# required variables, escapes, unterminated braces) and a .env file.  Every example must
+# load without an internal error and within a fixed time: the loader's work is bounded
+# whatever the files say.
+
+COMPOSE_TIME_BOUND = 10.0  # seconds per generated project, far above what one needs
+COMPOSE_FILES = ["compose.yaml", "a.yaml", "b.yaml", "sub/c.yaml", "../outside.yaml",
+                 "missing.yaml", "/proc/self/environ"]
+_NAMES = st.sampled_from(["A", "B", "TAG", "EMPTY", "UNSET", "X_1"])
+
+
+@st.composite
+def _interpolation(draw: st.DrawFn, depth: int = 0) -> str:
+    name = draw(_NAMES)
+    form = draw(st.sampled_from(["$N", "${N}", "${N:-D}", "${N-D}", "${N:?D}", "${N?D}",
+                                 "${N:+D}", "${N+D}", "$$", "${", "${N", "${:-x}", "lit"]))
+    inner = draw(_interpolation(depth + 1)) if depth < 4 and draw(st.booleans()) else "x"
+    return form.replace("N", name).replace("D", inner)
+
+
+@st.composite
+def _service(draw: st.DrawFn) -> dict[str, Any]:
+    svc: dict[str, Any] = {"image": draw(_interpolation())}
+    if draw(st.booleans()):
+        svc["privileged"] = draw(st.sampled_from([True, "y", "${A}", "${A:-true}", "no"]))
+    if draw(st.booleans()):
+        svc["environment"] = draw(st.sampled_from([["K=${B}"], {"K": "${TAG:?need}"}, ["K"]]))
+    if draw(st.booleans()):
+        ext = draw(st.sampled_from(["web", "db", "nope"]))
+        svc["extends"] = ext if draw(st.booleans()) else {
+            "service": ext, "file": draw(st.sampled_from(COMPOSE_FILES))}
+    if draw(st.booleans()):
+        svc["ports"] = [draw(_interpolation()) + ":80"]
+    return svc
+
+
+@st.composite
+def _compose_file(draw: st.DrawFn) -> dict[str, Any]:
+    doc: dict[str, Any] = {"services": {
+        name: draw(_service()) for name in draw(st.sets(st.sampled_from(["web", "db", "job"]),
+                                                        min_size=1))}}
+    if draw(st.booleans()):
+        entries: list[Any] = []
+        for _ in range(draw(st.integers(1, 12))):
+            target = draw(st.sampled_from(COMPOSE_FILES))
+            entries.append(target if draw(st.booleans()) else {
+                "path": target, "env_file": draw(st.sampled_from(
+                    [".env", "../secret.env", "sub/x.env", "/proc/self/environ"]))})
+        doc["include"] = entries
+    return doc
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(files=st.fixed_dictionaries({name: _compose_file() for name in
+                                    ("compose.yaml", "a.yaml", "b.yaml", "sub/c.yaml")}),
+       dotenv=st.lists(st.tuples(_NAMES, _interpolation()), max_size=6))
+def test_compose_projects_load_without_errors_in_bounded_time(
+        files: dict[str, dict[str, Any]], dotenv: list[tuple[str, str]]) -> None:
+    import time
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "repo"
+        (root / "sub").mkdir(parents=True)
+        (root / ".git").mkdir()
+        (Path(tmp) / "outside.yaml").write_text("services: {web: {image: x}}\n")
+        (Path(tmp) / "secret.env").write_text("A=outside-secret-value\n")
+        for name, doc in files.items():
+            (root / name).write_text(yaml.safe_dump(doc, sort_keys=False))
+        (root / ".env").write_text("".join(f"{k}={v}\n" for k, v in dotenv))
+        start = time.perf_counter()
+        result = Engine(ScanOptions(jobs=1, compose_ignore_env=True), RULES).scan([str(root)])
+        elapsed = time.perf_counter() - start
+    errors = [f.message for f in result.findings if f.rule_id == "internal-error"]
+    assert not errors, errors
+    assert elapsed < COMPOSE_TIME_BOUND, f"{elapsed:.1f} s"
+    # a file outside the repository is never read, so its value never shows
+    assert not any("outside-secret-value" in f.message for f in result.findings)

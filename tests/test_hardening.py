@@ -778,3 +778,54 @@ def test_line_separator_inside_a_value_does_not_shift_later_findings(tmp_path: P
     assert "privileged: true" in source.line_text(finding.span.start_line)
     assert "disable" not in source.line_text(finding.span.start_line)
     assert len(result.suppressed) == 1
+
+
+def test_egress_table_escapes_names_from_scanned_files(tmp_path: Path) -> None:
+    (tmp_path / "pod.yaml").write_text(
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: "web\\e]0;owned\\a\\n::error::x"}\n'
+        "spec: {containers: [{name: c, image: nginx}]}\n")
+    code, out, err = run("egress", "pod.yaml", cwd=tmp_path)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out and "\n::error" not in out
+
+
+def test_output_equal_to_a_context_file_or_the_config_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "pod.yaml").write_text(POD)
+    (tmp_path / "policy.yaml").write_text("kind: NetworkPolicy\n")
+    (tmp_path / ".netlint.yaml").write_text("select: [core, pss-baseline]\n")
+    for out in ("policy.yaml", ".netlint.yaml"):
+        code, _, err = run("scan", "app", "--context", ".", "-o", out, cwd=tmp_path)
+        assert code == 2 and "scanned input" in err, out
+    assert (tmp_path / "policy.yaml").read_text() == "kind: NetworkPolicy\n"
+
+
+def test_caret_for_a_span_as_wide_as_a_huge_line_costs_only_the_window() -> None:
+    import time
+
+    from netlint.findings import Finding, Severity
+    from netlint.load import ScanStats
+    from netlint.reporters.text import SNIPPET_WIDTH, _snippet
+    from netlint.resolve import ScanResult
+    from netlint.source import Source, Span
+
+    line = "x" * 5_000_000
+    source = Source("big.json", line)
+    findings = [Finding("big.json", Span(1, 1 + i, 1, len(line) + 1), "r", "m",
+                        Severity.ERROR) for i in range(200)]
+    result = ScanResult(findings, ScanStats(), {}, {"big.json": source})
+    start = time.perf_counter()
+    shown, caret = _snippet(result, findings)
+    assert time.perf_counter() - start < 2
+    assert len(shown.plain) < SNIPPET_WIDTH + 20 and len(caret.plain) < SNIPPET_WIDTH + 20
+
+
+def test_alias_bomb_cannot_suppress_its_own_finding_with_a_comment(tmp_path: Path) -> None:
+    bomb = "# netlint: disable-file=yaml-alias-bomb,all\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 9):
+        prev = "a" if i == 1 else f"l{i - 1}"
+        bomb += f"l{i}: &l{i} [" + ", ".join(f"*{prev}" for _ in range(10)) + "]\n"
+    (tmp_path / "pod.yaml").write_text(PRIVILEGED_POD.replace("metadata", bomb + "metadata"))
+    code, out, _ = run("scan", "pod.yaml", "--format", "json", cwd=tmp_path)
+    assert code == 1
+    assert "yaml-alias-bomb" in [f["rule"] for f in json.loads(out)["findings"]]

@@ -34,6 +34,8 @@ MODULE_STEPS = {
     "netlint.progress": "base",
     "netlint.fingerprints": "base",
     "netlint.uris": "base",
+    "netlint.escaping": "base",  # scanned text made safe for terminals and CI logs
+    "netlint.output": "base",  # atomic report and baseline writing
     "netlint.pathmatch": "base",  # config path patterns (discovery and resolve use them)
     "netlint.discovery": "discover",
     # Helm charts and kustomizations rendered by the real tools, with their mappers
@@ -51,6 +53,7 @@ MODULE_STEPS = {
     "netlint.plan": "check",
     "netlint.check": "check",
     "netlint.parallel": "check",
+    "netlint.redaction": "check",  # environment values out of findings
     "netlint.resolve": "resolve",
     "netlint.baseline": "resolve",
     "netlint.engine": "engine",

@@ -56,7 +56,7 @@ SUMMARY_FINDINGS = 50  # findings listed in the job summary; the counts cover al
 
 def _cell(text: str) -> str:
     """Text for one Markdown table cell: one line, pipes and markup neutralised."""
-    text = " ".join(str(text).split())
+    text = escape_text(" ".join(str(text).split()))
     for char in ("\\", "|", "`", "*", "_", "<", ">", "[", "]"):
         text = text.replace(char, "\\" + char)
     return text

@@ -52,7 +52,8 @@ def check_document(doc: Document, params: Mapping[str, Any], tunnels: set[str]
             host, port = ep.address.host, ep.address.port
             if ep.address.pipe:
                 continue
-            if port in tls_ports and not is_loopback(host):
+            # a port of the wrong type (a list, a map) is the schema's concern, not ours
+            if isinstance(port, (int, str)) and port in tls_ports and not is_loopback(host):
                 reason = f"port {port}"
             elif is_external_host(host, tlds):
                 reason = f"external host {host}"
