@@ -183,7 +183,10 @@ class Checker:
         result = self.check_file(FileEntry(source.path, source.path), loaded.checked, source,
                                  rendered=True)
         result.source = None
-        result.stats.files = 0  # the unit's input files are counted (render/units.py)
+        # the unit's input files are what is counted (render/units.py), not its output;
+        # a chart rendering to nothing (everything switched off) is not a skipped file
+        result.stats.files = result.stats.files_skipped = 0
+        result.skipped = False
         add_file(loaded, stats, result)
 
     def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded) -> None:

@@ -166,7 +166,8 @@ class Engine:
                     loaded.suppressions.extend(comment_suppressions(source))
         kept, suppressed, reported = resolve(findings, loaded.suppressions, self.plan)
         return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed,
-                          notices=notices)
+                          notices=notices,
+                          rendered_inputs=set(loaded.render.taken) if loaded.render else set())
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         return self.checker.check_documents(documents)

@@ -32,6 +32,9 @@ class ScanResult:
     baseline_stale: int | None = None
     # said once per run, outside the findings (e.g. a renderer that is not installed)
     notices: list[str] = field(default_factory=list)
+    # real paths of the files Helm charts and kustomizations read (templates, values,
+    # patches, bases): findings there are mapped from rendered output, `fix` edits none
+    rendered_inputs: set[str] = field(default_factory=set)
 
 
 def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan

@@ -262,3 +262,30 @@ def test_ruamel_round_trips_only_the_document_that_changes(tmp_path: Path) -> No
     assert (tmp_path / "all.yaml").read_text() == (
         odd + "---\n# the pod\n" + pod
         + "      securityContext:\n        allowPrivilegeEscalation: false\n")
+
+
+@pytest.mark.parametrize(("port", "bound"), [
+    ("80", "127.0.0.1::80"), ("8080:80", "127.0.0.1:8080:80"), ("80/udp", "127.0.0.1::80/udp"),
+    ("0.0.0.0:53:53/udp", "127.0.0.1:53:53/udp"), ("[::]:7000:7000", "[::1]:7000:7000"),
+    ("8000-8001:80-81", "127.0.0.1:8000-8001:80-81"), ("a:b:c:d", None), ("[::", None),
+])
+def test_loopback_port(port: str, bound: str | None) -> None:
+    from netlint.fix.plan import loopback_port
+
+    assert loopback_port(port) == bound
+
+
+def test_kustomize_inputs_are_reported_not_fixed(tmp_path: Path) -> None:
+    from netlint.render.tools import find_kustomize
+
+    if find_kustomize(None) is None:
+        pytest.skip("no kustomize or kubectl")
+    import shutil
+
+    tree = tmp_path / "kustomize"
+    shutil.copytree(Path(__file__).parent / "render_fixtures" / "kustomize", tree)
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    run = fix_paths([str(tree)], _options("pss-restricted"), unsafe=True)
+    assert not run.changed
+    assert run.skipped and any("Helm chart or kustomization" in u.reason for u in run.skipped)
+    assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before

@@ -72,7 +72,7 @@ def test_values_driven_findings_land_on_the_template_line_and_name_the_values_li
 
 
 @needs_helm
-def test_templates_are_never_parse_errors_and_no_render_keeps_the_old_behaviour(
+def test_templates_are_never_parse_errors_rendered_or_not(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     _copy("values-chart", tmp_path)
@@ -80,8 +80,11 @@ def test_templates_are_never_parse_errors_and_no_render_keeps_the_old_behaviour(
     assert not [f for f in rendered.findings if f.rule_id == "parse-error"]
     assert all(f.path.startswith("values-chart") and "(rendered)" not in f.path
                for f in rendered.findings)
+    # --no-render reads the files as they are: templates are then skipped as template
+    # source (netlint/skips.py), not reported, and not checked either
     plain = scan(["values-chart"], render=False)
-    assert [f for f in plain.findings if f.rule_id == "parse-error"]
+    assert not [f for f in plain.findings if f.rule_id == "parse-error"]
+    assert plain.stats.rendered_units == 0 and plain.stats.files_skipped >= 1
 
 
 @needs_helm
@@ -478,3 +481,14 @@ def test_the_incremental_cache_never_serves_a_stale_render(
     second = CliRunner().invoke(main, args)
     assert [i["rule"] for i in json.loads(second.output)["findings"]] == [
         "workload-egress-not-isolated"]
+
+
+@needs_helm
+def test_a_finding_about_a_container_points_at_its_list_item(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _copy("netpol-chart", tmp_path)
+    result = scan(["netpol-chart"], select=["pss-run-as-non-root"])
+    finding = _one(result, "pss-run-as-non-root")
+    assert (finding.path, finding.span.start_line) == (
+        os.path.join("netpol-chart", "templates", "deployment.yaml"), 15)  # `- name: web`

@@ -63,7 +63,9 @@ def test_commit_of_non_manifest_json_and_yaml_passes(tmp_path: Path) -> None:
     (chart / "templates" / "sub" / "job.yaml").write_text(HELM_TEMPLATE)
     files = ["tsconfig.json", "package-lock.json", "charts/web/templates/deployment.yaml",
              "charts/web/templates/sub/job.yaml"]
-    proc = _netlint(tmp_path, "--allow-empty", "--context", ".", "--verbose", *files)
+    # rendering off: the templates are read as files, and skipped as template source
+    proc = _netlint(tmp_path, "--allow-empty", "--context", ".", "--verbose", "--no-render",
+                    *files)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "4 skipped: not Kubernetes, Compose or Envoy (--verbose says why)" in proc.stdout
     skipped = [line for line in proc.stderr.splitlines() if line.startswith("netlint: skipped")]
@@ -74,6 +76,10 @@ def test_commit_of_non_manifest_json_and_yaml_passes(tmp_path: Path) -> None:
     assert any(line.startswith("netlint: skipped package-lock.json: file is ") for line in skipped)
     assert sum("Helm chart template (under templates/ beside Chart.yaml)" in line
                for line in skipped) == 2
+    # rendering on (the default): the changed templates re-render their chart instead
+    proc = _netlint(tmp_path, "--allow-empty", "--context", ".", *files)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 chart/kustomization rendered" in proc.stdout, proc.stdout
     # without --allow-empty nothing was checked: never a silent success
     proc = _netlint(tmp_path, "tsconfig.json")
     assert proc.returncode == 2 and "nothing was checked" in proc.stderr

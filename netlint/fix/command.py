@@ -16,7 +16,8 @@ def fix_and_rescan(paths: tuple[str, ...], context: tuple[str, ...], options: An
     from netlint.engine import Engine
 
     work, skipped = plan_work(before.findings, before.rules, unsafe)
-    run = fix_files(work, list(paths), before.sources, write=not diff_only)
+    run = fix_files(work, list(paths), before.sources, write=not diff_only,
+                    rendered=getattr(before, "rendered_inputs", set()))
     run.skipped.extend(skipped)
     run.before = before
     generated = []

@@ -69,6 +69,11 @@ def apply_op(root: Any, op: Op) -> tuple[Any, bool]:
                 return root, True
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            if last and op.kind == "set":
+                if node[step] == op.value:
+                    return root, False
+                node[step] = op.value
+                return root, True
             node = node[step]
         else:
             raise ValueError(f"cannot descend into {step!r}")

@@ -109,6 +109,19 @@ def ops_for(finding: Finding, spec: FixSpec, docs: list[Document],
         if not path:
             return "a whole document is not removed"
         return [Op(doc, path, "remove", rule_id=finding.rule_id)]
+    if spec.kind == "bind-loopback":
+        # the port item (a long-syntax item starts where its first key does)
+        doc, path = min(candidates, key=lambda c: len(c[1]))
+        try:
+            port = node_at(docs[doc].value, path)
+        except KeyError:
+            return "the finding's port is not in this file"
+        if isinstance(port, dict):
+            return [Op(doc, (*path, "host_ip"), "set", "127.0.0.1", finding.rule_id)]
+        bound = loopback_port(str(port)) if isinstance(port, (str, int)) else None
+        if bound is None:
+            return "not a port mapping this fix understands"
+        return [Op(doc, path, "set", bound, finding.rule_id)]
     doc, subject = subject_of(candidates, spec.path)
     root = docs[doc].value if doc < len(docs) else None
     try:
@@ -131,6 +144,28 @@ def ops_for(finding: Finding, spec: FixSpec, docs: list[Document],
         ops = list(_except_ops(doc, subject, node, spec.value or (), finding.rule_id))
         return ops or "no CIDR peer of this rule contains the excluded addresses"
     return f"unknown fix kind {spec.kind!r}"
+
+
+def loopback_port(text: str) -> str | None:
+    """A Compose short-syntax port published on 127.0.0.1 only (``[::1]`` for an IPv6
+    wildcard): ``80`` -> ``127.0.0.1::80``, ``8080:80`` -> ``127.0.0.1:8080:80``,
+    ``0.0.0.0:8080:80/udp`` -> ``127.0.0.1:8080:80/udp``."""
+    spec, slash, proto = text.strip().partition("/")
+    if spec.startswith("["):
+        close = spec.find("]")
+        if close < 0 or spec[close + 1:close + 2] != ":":
+            return None
+        return "[::1]:" + spec[close + 2:] + slash + proto
+    parts = spec.split(":")
+    if len(parts) == 1:
+        bound = f"127.0.0.1::{spec}"
+    elif len(parts) == 2:
+        bound = f"127.0.0.1:{spec}"
+    elif len(parts) == 3:
+        bound = f"127.0.0.1:{parts[1]}:{parts[2]}"
+    else:
+        return None
+    return bound + slash + proto
 
 
 def _except_ops(doc: int, subject: Path, rule: dict[str, Any], cidrs: Iterable[str],

@@ -64,10 +64,17 @@ def plan_work(findings: Iterable[Finding], rules: dict[str, Any], unsafe: bool
 
 
 def fix_files(work: dict[str, list[tuple[Finding, FixSpec]]], roots: list[str],
-              sources: dict[str, Any], write: bool, prefer: str = "ruamel") -> FixRun:
+              sources: dict[str, Any], write: bool, prefer: str = "ruamel",
+              rendered: set[str] | frozenset[str] = frozenset()) -> FixRun:
+    """Fix each file of ``work``; ``rendered`` are the real paths of Helm chart and
+    kustomization inputs (their findings come from rendered output: never edited)."""
     run = FixRun()
     for display, items in sorted(work.items()):
         reason = _not_writable(display, roots)
+        if not reason and os.path.realpath(display) in rendered:
+            reason = ("the file is an input of a Helm chart or kustomization: the finding was "
+                      "mapped from rendered output; fix the template, values or patch line "
+                      "it names by hand")
         if reason:
             run.skipped.extend(Unfixable(f, reason) for f, _ in items)
             continue
@@ -135,7 +142,8 @@ def fix_paths(paths: list[str], options: Any, unsafe: bool = False, write: bool 
 
     before = Engine(options).scan(paths)
     work, skipped = plan_work(before.findings, before.rules, unsafe)
-    run = fix_files(work, paths, before.sources, write=write, prefer=prefer)
+    run = fix_files(work, paths, before.sources, write=write, prefer=prefer,
+                    rendered=before.rendered_inputs)
     run.skipped.extend(skipped)
     run.before = before
     run.result = Engine(options).scan(paths) if run.written else before

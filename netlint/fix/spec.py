@@ -9,7 +9,9 @@ user's own rule file) can use them:
 * ``remove``: remove the key or list item the finding points at (or ``path`` below it);
 * ``add-except``: on the CIDR peers of the egress rule the finding points at
   (``to[].ipBlock`` of a NetworkPolicy, ``toCIDRSet[]`` of Cilium) whose CIDR contains
-  one of ``value`` (a list of CIDRs), add it to the peer's ``except`` list.
+  one of ``value`` (a list of CIDRs), add it to the peer's ``except`` list;
+* ``bind-loopback``: publish the Compose port the finding points at on 127.0.0.1 only
+  (``"8080:80"`` -> ``"127.0.0.1:8080:80"``; long syntax: ``host_ip: 127.0.0.1``).
 
 The object a finding is about (its *subject*) is found from the finding's position: the
 path of the key or item it points at, minus the longest leading part of ``path`` that
@@ -23,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-KINDS = ("set", "ensure-item", "remove", "add-except")
+KINDS = ("set", "ensure-item", "remove", "add-except", "bind-loopback")
 SAFETIES = ("safe", "unsafe")
 
 

@@ -145,6 +145,29 @@ class TemplateIndex:
                 return found[0], k
         return None, 0
 
+    def item_line(self, key_line: int, index: int) -> int | None:
+        """The line of item ``index`` of the block list under the key on ``key_line`` (the
+        first item when the list is written by a loop with fewer literal items)."""
+        text = self.source.line_text(key_line)
+        key_indent = len(text) - len(text.lstrip(" "))
+        items: list[int] = []
+        item_indent: int | None = None
+        for number in range(key_line + 1, self.source.line_count + 1):
+            line = self.source.line_text(number)
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#") or _ACTION_ONLY.match(line):
+                continue
+            indent = len(line) - len(line.lstrip(" "))
+            is_item = stripped.startswith("- ") or stripped == "-"
+            if indent < key_indent or (indent == key_indent and not is_item):
+                break
+            if is_item and (item_indent is None or indent == item_indent):
+                item_indent = indent
+                items.append(number)
+        if not items:
+            return None
+        return items[index] if index < len(items) else items[0]
+
     def kind_line(self, kind: str) -> int | None:
         for segment in self.segments_for(kind):
             return self.kind_lines.get(segment)
@@ -226,6 +249,13 @@ class HelmMapper:
         entry, matched = index.find(names, kind)
         line = entry.line if entry else (index.kind_line(kind) or 1)
         column = entry.column if entry else None
+        item = _item_after(path, matched) if entry is not None else None
+        if item is not None and entry is not None:
+            # the finding is about one item of the list the key holds (a container):
+            # its `- name: ...` line names it better than the list's key
+            found = index.item_line(entry.line, item)
+            if found is not None:
+                line, column = found, None
         out_span = _line_span(index.source, line, column)
         note = Note(self.unit, rendered=(src.path, rendered_line))
         if entry is not None:
@@ -267,6 +297,19 @@ class HelmMapper:
             source = self.read(file)
             self._values[file] = parse_documents(source)[0] if source is not None else []
         return self._values[file]
+
+
+def _item_after(path: Path, matched: int) -> int | None:
+    """The list index that follows the ``matched``-th key of ``path``, when the path
+    goes into a list item there."""
+    seen = 0
+    for i, step in enumerate(path):
+        if isinstance(step, str):
+            seen += 1
+            if seen == matched:
+                following = path[i + 1] if i + 1 < len(path) else None
+                return following if isinstance(following, int) else None
+    return None
 
 
 def _kind(doc: Document) -> str:

