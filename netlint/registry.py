@@ -414,7 +414,9 @@ def select_rules(
     for rid, rule in rules.items():
         if select and not matches(rule, select) and not rule.always_on:
             continue
-        if matches(rule, ignore):
+        # an always-on rule cannot be ignored by a tag, target or glob either
+        # (`--ignore core`, `--ignore 'parse-*'`): refused by id above, kept here
+        if matches(rule, ignore) and not rule.always_on:
             continue
         chosen[rid] = rule
     return chosen

@@ -373,6 +373,16 @@ def test_ignoring_a_not_analysed_finding_is_refused_not_silently_accepted(
     assert code == 2 and f"'{rule}' cannot be ignored" in err
 
 
+@pytest.mark.parametrize("selector", ["core", "parse-*", "*"])
+def test_ignoring_not_analysed_findings_by_tag_or_glob_keeps_them(
+        tmp_path: Path, selector: str) -> None:
+    # a recognisable manifest that does not parse: `--ignore core` must not let it pass
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: [\n")
+    code, out, err = run("scan", "pod.yaml", "--ignore", selector, "--fail-on", "error",
+                         "--allow-empty", cwd=tmp_path)
+    assert code == 1 and "parse-error" in out, (out, err)
+
+
 def test_baselined_parse_error_does_not_hide_the_file_forever(tmp_path: Path) -> None:
     (tmp_path / "pod.yaml").write_text("a: [\n")
     run("baseline", "pod.yaml", "-o", "b.json", cwd=tmp_path)
