@@ -139,6 +139,20 @@ def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
     return result
 
 
+# What each consumer does with a mapping key given twice (the reviewer may read the first).
+DUPLICATE_KEY_EFFECT = {
+    # compose-go decodes with go-yaml v3, which refuses "mapping key ... already defined"
+    "compose": "Docker Compose v2 refuses the file (mapping key already defined): it will "
+               "not deploy, and tools that accept it keep only this last value",
+    # kubectl's default server-side field validation (Strict, v1.27+) fails the request on
+    # duplicate fields; with Warn or Ignore the API server keeps the last value
+    "kubernetes": "the API server rejects duplicate fields under strict field validation "
+                  "(kubectl's default since v1.27) and otherwise silently keeps only this "
+                  "last value",
+    "": "YAML parsers that accept duplicates keep only this last value",
+}
+
+
 def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                 keep_unclassified: bool, comments: bool = True) -> None:
     """Parse one file's text: its documents of a known kind (and, with
@@ -167,7 +181,7 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                 result.findings.append(make(
                     "yaml-duplicate-key", src.path, src.span(kl, kc, kel, kec),
                     f"key '{dup.key}' appears again (first on line {first_line}); "
-                    "Kubernetes and Compose silently keep only this last value",
+                    f"{DUPLICATE_KEY_EFFECT.get(doc.kind, DUPLICATE_KEY_EFFECT[''])}",
                     context=f"duplicate {dup.key}",
                 ))
     reason = None

@@ -43,6 +43,10 @@ class ScanResult:
 def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan
             ) -> tuple[list[Finding], list[Finding], dict[str, Rule]]:
     """(reported findings, suppressed findings, the rules they name), both lists sorted."""
+    # the load step reports some rules while parsing (yaml-duplicate-key, Compose loader
+    # findings): like every rule they follow --select/--ignore (always-on rules are in
+    # plan.rules whatever the selection)
+    findings = [f for f in findings if f.rule_id in plan.rules or f.rule_id not in plan.all_rules]
     findings = drop_same_defects(findings, plan.rules, plan.all_rules)
     findings = apply_path_ignores(findings, plan.options.per_path_ignores, plan.all_rules,
                                   plan.options.config_dir)
