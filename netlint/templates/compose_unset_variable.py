@@ -34,20 +34,29 @@ def _unresolved(value: Any, path: Path) -> Iterator[tuple[Path, Unresolved]]:
 
 
 def check(doc: Document, params: Mapping[str, Any], ctx: RuleContext) -> Iterator[Violation]:
+    """One finding per unset variable (at its first use), listing every setting that uses
+    it: a variable used by ten services is one thing to fix, not ten."""
     keys = set(params["keys"])
+    uses: dict[str, list[tuple[Path, str, Unresolved]]] = {}
     for name, svc, path in compose_services(doc):
-        for key in keys & set(svc):
+        for key in [k for k in svc if k in keys]:  # file order: the first use is reported
             for where, value in _unresolved(svc[key], (*path, key)):
-                names = ", ".join(value.variables)
                 setting = ".".join(str(p) for p in where[2:])
                 if not value.variables:  # not a missing variable: it cannot be resolved
                     yield Violation(where, f"service '{name}': {setting} cannot be "
                                     f"resolved: {'; '.join(value.errors)}; it is not checked")
                     continue
-                if value.errors:
-                    detail = "; Compose refuses to start: " + "; ".join(value.errors)
-                else:
-                    detail = "; its effective value is unknown, so it is not checked"
-                yield Violation(where, f"service '{name}': {setting} depends on unset "
-                                f"variable {names} (no value in .env or the environment, no "
-                                f"default){detail}")
+                for variable in value.variables:
+                    uses.setdefault(variable, []).append((where, f"service '{name}': {setting}",
+                                                          value))
+    for variable, places in uses.items():
+        errors = sorted({e for _, _, value in places for e in value.errors
+                         if e.startswith(f"{variable}:")})
+        if errors:
+            detail = "; Compose refuses to start: " + "; ".join(errors)
+        else:
+            detail = ("; its effective value is unknown, so it is not checked" if len(places) == 1
+                      else "; the effective values are unknown, so they are not checked")
+        used_by = ", ".join(dict.fromkeys(label for _, label, _ in places))
+        yield Violation(places[0][0], f"unset variable {variable} (no value in .env or the "
+                        f"environment, no default) is used by {used_by}{detail}")
