@@ -159,7 +159,7 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
     ``keep_unclassified``, the others), its suppressions and its parse findings."""
     stats = result.stats
     docs, error = parse_documents(source)
-    recognised = 0
+    recognised = dropped = 0
     if comments:
         result.suppressions.extend(comment_suppressions(source))
     for doc in docs:
@@ -174,6 +174,8 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                 result.suppressions.extend(_annotation_suppressions(doc))
         elif keep_unclassified:
             result.unclassified.append(doc)
+        elif doc.value is not None:
+            dropped += 1
         if doc.duplicates and doc.kind is not None:
             for dup in doc.duplicates:
                 src, kl, kc, kel, kec = dup.duplicate[:5]
@@ -184,6 +186,10 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
                     f"{DUPLICATE_KEY_EFFECT.get(doc.kind, DUPLICATE_KEY_EFFECT[''])}",
                     context=f"duplicate {dup.key}",
                 ))
+    if dropped and recognised:
+        # a document no rule reads, beside ones that are checked: counted and shown in the
+        # summary, never silently dropped (a file of only such documents is a skipped file)
+        stats.documents["skipped"] += dropped
     reason = None
     if error is not None and error.rule in SKIPPABLE_PROBLEMS and recognised == 0:
         reason = skip_unparseable(source.path, source.text,

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
-              "yaml": "other YAML"}
+              "yaml": "other YAML",
+              "skipped": "skipped: not Kubernetes, Compose or Envoy"}
 
 
 def plural(n: int, word: str) -> str:

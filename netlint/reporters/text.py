@@ -20,7 +20,8 @@ from netlint.resolve import ScanResult
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 MAX_DOC_LINKS = 5  # list each rule's docs link after the findings when at most this many
 _KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
-               "yaml": "other YAML"}
+               "yaml": "other YAML",
+              "skipped": "skipped: not Kubernetes, Compose or Envoy"}
 
 
 def _plural(n: int, word: str) -> str:
