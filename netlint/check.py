@@ -463,4 +463,4 @@ class Checker:
             assert doc is not None
             src, span = locate(doc, v.path)
         context = v.context or finding_context(doc, v.path, span_text(src, span))
-        return self.make_finding(rule.id, src.path, span, v.message, context)
+        return self.make_finding(rule.id, src.path, span, v.message, context, v.lower_to)

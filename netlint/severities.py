@@ -26,10 +26,14 @@ class FindingMaker:
         self.rules = rules
         self.overrides = overrides
 
-    def __call__(self, rule_id: str, path: str, span: Span, message: str, context: str = ""
-                 ) -> Finding:
+    def __call__(self, rule_id: str, path: str, span: Span, message: str, context: str = "",
+                 lower_to: str = "") -> Finding:
+        """``lower_to``: a milder severity the rule itself chose for this one finding (a
+        configured override still decides; a rule can never raise its own severity)."""
         rule = self.rules.get(rule_id)
         severity = Severity(self.overrides.get(rule_id, "")) if (
             rule_id in self.overrides
         ) else (rule.severity if rule else Severity.ERROR)
+        if lower_to and rule_id not in self.overrides and Severity(lower_to).rank < severity.rank:
+            severity = Severity(lower_to)
         return Finding(path, span, rule_id, message, severity, context=context or rule_id)

@@ -54,6 +54,9 @@ class Violation:
     doc: Document | None = None  # required for project-scope templates
     location: tuple[Source, Span] | None = None  # an explicit place instead of a path
     context: str = ""
+    # a milder severity for this one finding (e.g. a note where the risk is only future);
+    # never higher than the rule's, and a configured severity override still wins
+    lower_to: str = ""
 
 
 @dataclass

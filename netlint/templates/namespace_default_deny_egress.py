@@ -50,10 +50,12 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
             more = f" and {len(labels) - 3} more" if len(labels) > 3 else ""
             allow_all = (f"; {whole[0].label} selects every pod but allows all egress, "
                          "so it is not a default deny") if whole else ""
+            lower_to = ""
             if all(any(not allows_everything(p) for p in m.egress_policies(w))
                    for w in workloads):
                 state = ("; every current workload is isolated by other policies, so this "
                          "is about workloads added later")
+                lower_to = "note"  # no current workload is exposed: best practice
             else:
                 state = ""
             message = (f"namespace '{ns}' has {len(labels)} workload(s) ({names}{more}) but "
@@ -61,7 +63,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                        f"{allow_all}{state}")
             if ns in m.namespaces:
                 yield Violation(message=message, location=m.namespaces[ns],
-                                context=f"namespace {ns}")
+                                context=f"namespace {ns}", lower_to=lower_to)
             else:
                 yield Violation(workloads[0].path, message, location=workloads[0].location,
-                                context=f"namespace {ns}")
+                                context=f"namespace {ns}", lower_to=lower_to)
