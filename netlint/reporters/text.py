@@ -15,17 +15,11 @@ from rich.text import Text
 
 from netlint.escaping import escape_text, has_unsafe
 from netlint.findings import NOT_ANALYSED, Finding
+from netlint.reporters.common import KIND_NAMES, plural
 from netlint.resolve import ScanResult
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 MAX_DOC_LINKS = 5  # list each rule's docs link after the findings when at most this many
-_KIND_NAMES = {"kubernetes": "Kubernetes", "compose": "Compose", "envoy": "Envoy",
-               "yaml": "other YAML",
-              "skipped": "skipped: not Kubernetes, Compose or Envoy"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def make_console(out: IO[str], color: bool | None = None) -> Console:
@@ -233,17 +227,17 @@ def statistics_table(result: ScanResult) -> list[Text]:
 def summary_text(result: ScanResult) -> Text:
     stats = result.stats
     docs = ", ".join(
-        f"{n} {_KIND_NAMES.get(kind, kind)}" for kind, n in sorted(stats.documents.items())
+        f"{n} {KIND_NAMES.get(kind, kind)}" for kind, n in sorted(stats.documents.items())
     ) or "none recognised"
-    documents = _plural(stats.documents_total, "document")
-    text = Text(f"Scanned {_plural(stats.files, 'file')} ({documents}: {docs}")
+    documents = plural(stats.documents_total, "document")
+    text = Text(f"Scanned {plural(stats.files, 'file')} ({documents}: {docs}")
     if stats.files_skipped:
         text.append(f"; {stats.files_skipped} skipped: not Kubernetes, Compose or Envoy "
                     "(--verbose says why)")
     if stats.files_failed:
         text.append(f"; {stats.files_failed} could not be read or parsed", style="red")
     if stats.rendered_units:
-        text.append(f"; {_plural(stats.rendered_units, 'chart/kustomization')} rendered")
+        text.append(f"; {plural(stats.rendered_units, 'chart/kustomization')} rendered")
     if stats.files_not_scanned:
         text.append(f"; {stats.files_not_scanned} not scanned: no renderer", style="red")
     text.append("). ")
@@ -252,7 +246,7 @@ def summary_text(result: ScanResult) -> Text:
         text.append("No findings.", style="bold green")
     else:
         parts = [
-            (_plural(counts[sev], sev), _STYLE[sev]) for sev in ("error", "warning", "note")
+            (plural(counts[sev], sev), _STYLE[sev]) for sev in ("error", "warning", "note")
             if counts[sev]
         ]
         for i, (part, style) in enumerate(parts):
