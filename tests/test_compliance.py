@@ -467,3 +467,18 @@ def test_action_report_step_writes_the_page_and_the_job_summary(tmp_path: Path) 
         elif not fenced:
             outside.append(line)
     assert "<script" not in "\n".join(outside)
+
+
+def test_compliance_text_escapes_scanned_namespace_names(tmp_path: Path) -> None:
+    # a Namespace name and label written by a pull request must not reach the terminal
+    # raw: no forged workflow command line, no escape sequence
+    (tmp_path / "ns.yaml").write_text(
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "evil\\n::error::forged\\u001b[2J"\n'
+        '  labels: {pod-security.kubernetes.io/enforce: "restricted\\u0007"}\n---\n'
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: "evil\\n::error::forged'
+        '\\u001b[2J"}\nspec: {containers: [{name: c, image: "nginx:1.27"}]}\n')
+    out = CliRunner().invoke(main, ["scan", str(tmp_path), "--no-cache", "--compliance",
+                                    "pss-restricted", "--fail-on", "never"])
+    assert "evil\\n::error::" in out.stdout, out.stdout
+    assert "\x1b[2J" not in out.stdout and "\x07" not in out.stdout
+    assert not any(line.startswith("::error") for line in out.stdout.splitlines())

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from netlint.compliance.evaluate import FrameworkResult
 from netlint.compliance.readiness import NamespaceReadiness
+from netlint.escaping import escape_text
 
 STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "manual": "MANUAL",
                "not-applicable": "N/A", "not-run": "NOT RUN"}
@@ -17,7 +18,7 @@ STATUS_MARK = {"pass": "PASS", "fail": "FAIL", "manual": "MANUAL",
 
 def cell(text: Any) -> str:
     """Text for one Markdown table cell: one line, pipes and markup neutralised."""
-    text = " ".join(str(text).split())
+    text = escape_text(" ".join(str(text).split()))
     for char in ("\\", "|", "`", "*", "_", "<", ">", "[", "]", "#", "&"):
         text = text.replace(char, "\\" + char)
     return text
@@ -114,16 +115,19 @@ def render_text(results: list[FrameworkResult], out: IO[str],
               "not-applicable": "dim", "not-run": "magenta"}
     for r in results:
         fw = r.framework
-        table = Table(title=Text(f"{fw.title} ({fw.id}): {score_text(r)}"),
-                      caption=Text(f"version {fw.version}; PSS {fw.pss_level} at "
-                                   f"{r.pss_version}"), show_lines=False)
+        # framework files are user-extendable and namespaces come from scanned files:
+        # every such string is escaped before it reaches the terminal
+        table = Table(title=Text(escape_text(f"{fw.title} ({fw.id}): {score_text(r)}")),
+                      caption=Text(escape_text(f"version {fw.version}; PSS {fw.pss_level} "
+                                               f"at {r.pss_version}")), show_lines=False)
         for col in ("id", "status", "severity", "failing", "passing", "title"):
             table.add_column(col, no_wrap=col != "title")
         for c in r.controls:
-            table.add_row(Text(c.control.id), Text(STATUS_MARK[c.status], style=styles[c.status]),
-                          c.control.severity,
+            table.add_row(Text(escape_text(c.control.id)),
+                          Text(STATUS_MARK[c.status], style=styles[c.status]),
+                          Text(escape_text(c.control.severity)),
                           str(c.failing_resources) if c.status in ("pass", "fail") else "-",
-                          resources_text(c), Text(c.control.title))
+                          resources_text(c), Text(escape_text(c.control.title)))
         console.print(table)
     if readiness is not None:
         table = Table(title="Pod Security Standards readiness per namespace")
@@ -133,12 +137,13 @@ def render_text(results: list[FrameworkResult], out: IO[str],
             block = Text()
             for level, blockers in n.blockers.items():
                 block.append(f"{level}: ")
-                block.append("; ".join(f"{b.workload} ({', '.join(b.controls)})"
-                                       for b in blockers[:5]))
+                block.append(escape_text("; ".join(f"{b.workload} ({', '.join(b.controls)})"
+                                                   for b in blockers[:5])))
                 if len(blockers) > 5:
                     block.append(f"; +{len(blockers) - 5} more")
                 block.append("\n")
-            table.add_row(Text(n.name), str(n.workloads), n.level,
-                          Text(n.enforce or ("-" if n.labels is not None else "not scanned")),
+            table.add_row(Text(escape_text(n.name)), str(n.workloads), n.level,
+                          Text(escape_text(n.enforce) if n.enforce
+                               else ("-" if n.labels is not None else "not scanned")),
                           block)
         console.print(table)
