@@ -77,8 +77,8 @@ class Checker:
     # --- per file --------------------------------------------------------------------
 
     def load_and_check(self, entries: Sequence[FileEntry], stats: ScanStats,
-                       progress: Callable[[int, int], None] | None = None, check: bool = True
-                       ) -> Loaded:
+                       progress: Callable[[int, int], None] | None = None, check: bool = True,
+                       context: bool = False) -> Loaded:
         """Read and parse each file; with ``check``, run the document-scope rules on it
         right away (Compose documents wait: they are assembled into projects first).
 
@@ -88,7 +88,7 @@ class Checker:
         Files the cache holds are not parsed at all.
         """
         entries = list(entries)
-        cached = self.cached(entries, check)
+        cached = self.cached(entries, check, context)
 
         def results() -> Iterator[FileResult]:
             for done, (entry, hit) in enumerate(zip(entries, cached, strict=True)):
@@ -101,10 +101,11 @@ class Checker:
 
         return self.finish(results(), stats, check)
 
-    def cached(self, entries: Sequence[FileEntry], check: bool
+    def cached(self, entries: Sequence[FileEntry], check: bool, context: bool = False
                ) -> list[FileResult | Source | ReadProblem | None]:
         """Per file: its result from the cache, or else the text read while looking (so
-        a miss does not read the file twice), or None."""
+        a miss does not read the file twice), or None.  ``context``: only what context
+        files give the cross-file rules (records), not their findings or suppressions."""
         cache = self.cache
         if cache is None:
             return [None] * len(entries)
@@ -125,7 +126,7 @@ class Checker:
             result = None
             if hit is not None and (hit.entry.get("checked") or not check):
                 try:
-                    result = self._from_cache(entry, hit, check)
+                    result = self._from_cache(entry, hit, check, context)
                 except (BadEntry, ValueError, TypeError, KeyError, AttributeError):
                     result = None  # malformed: parsed again, and the entry rewritten
             if result is not None:
@@ -154,14 +155,40 @@ class Checker:
             if check:
                 result.rule_findings = self.check_documents(
                     d for d in new if d.kind != "compose")
+                if self.options.finding_fixes and not rendered:
+                    result.fixes = self._fixes(result)
                 keep = self.plan.project_kinds() | {"compose"}
                 result.documents = [d for d in new if d.kind in keep]
+                for d in new:
+                    if d.kind not in keep:
+                        # the rules' per-document caches point back at the document (a
+                        # K8sObject holds its doc): a cycle that only the garbage collector
+                        # would free, keeping the whole parse alive until it runs
+                        d.cache.clear()
+        result.parsed = None
         result.records = records
         if self.build_entries and entry.path != STDIN and not rendered:
             result.cache_entry = self._cache_entry(result, check)
             result.identity = (result.cache_entry["identity"] if result.cache_entry is not None
                                else self._identity(result, None))
         return result
+
+    def _fixes(self, result: FileResult) -> dict[Finding, Any]:
+        """The fix of each fixable finding of the document-scope rules, computed on the
+        parse at hand (a report would otherwise parse the file again for them)."""
+        from netlint.fix.report import file_fixes
+        from netlint.fix.spec import rule_fix
+
+        source, docs = result.source, result.parsed
+        if source is None or docs is None:
+            return {}
+        rules = self.plan.all_rules
+        work = []
+        for f in result.rule_findings:
+            spec = rule_fix(rules.get(f.rule_id))
+            if spec is not None and f.path == source.path:
+                work.append((f, spec))
+        return file_fixes(source.path, source.text, work, docs) if work else {}
 
     def finish(self, results: Iterable[FileResult], stats: ScanStats, check: bool) -> Loaded:
         """Join the files' results in file order (storing new ones in the cache)."""
@@ -189,15 +216,19 @@ class Checker:
         result.skipped = False
         add_file(loaded, stats, result)
 
-    def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded) -> None:
+    def load_context(self, paths: list[str], scanned: set[str], loaded: Loaded,
+                     entries: list[FileEntry] | None = None) -> None:
         """Files under ``--context`` that are not scanned: their documents and records join
-        the project for cross-file rules; nothing in them is reported."""
-        entries, _problems = discover(paths, self.options.exclude, self.options.config_dir)
-        extra = [e for e in entries if e.path != "-" and os.path.realpath(e.path) not in scanned]
+        the project for cross-file rules; nothing in them is reported.  ``entries``: the
+        files under ``paths``, when they were discovered already."""
+        if entries is None:
+            entries = discover(paths, self.options.exclude, self.options.config_dir)[0]
+        real = _RealPaths()
+        extra = [e for e in entries if e.path != "-" and real(e.path) not in scanned]
         if not extra:
             return
         # read problems there are not ours to report, nor rule findings
-        context = self.load_and_check(extra, ScanStats(), check=False)
+        context = self.load_and_check(extra, ScanStats(), check=False, context=True)
         loaded.context_documents.extend(context.documents)
         loaded.record_parts.extend(context.record_parts)
         for name, records in context.records.items():
@@ -248,6 +279,7 @@ class Checker:
             "rule_findings": [encode_finding(f) for f in result.rule_findings],
             "suppressions": [encode_suppression(s) for s in result.suppressions],
             "records": self._encode_records(result),
+            "fixes": _encode_fixes(result),
         }
         entry["identity"] = self._identity(result, entry)
         return entry
@@ -281,7 +313,8 @@ class Checker:
             payload = "unread"
         return text_hash(f"{result.entry.display}\0{payload}")
 
-    def _from_cache(self, entry: FileEntry, hit: Hit, check: bool) -> FileResult:
+    def _from_cache(self, entry: FileEntry, hit: Hit, check: bool, context: bool = False
+                    ) -> FileResult:
         data = hit.entry
         display = entry.display
         documents = data["docs"]
@@ -304,10 +337,13 @@ class Checker:
         elif hit.readable:
             source = FileText(display, entry, self.options.max_file_size)
         result = FileResult(entry, stats, source)
-        result.findings = [decode_finding(f, display) for f in data["findings"]]
+        if not context:  # a context file's findings and suppressions are never reported
+            result.findings = [decode_finding(f, display) for f in data["findings"]]
+            result.suppressions = [decode_suppression(s, display) for s in data["suppressions"]]
         if check:
             result.rule_findings = [decode_finding(f, display) for f in data["rule_findings"]]
-        result.suppressions = [decode_suppression(s, display) for s in data["suppressions"]]
+            if self.options.finding_fixes:
+                result.fixes = _decode_fixes(data["fixes"], result.rule_findings)
         result.skipped = bool(skipped)
         stored = data["records"]
         collectors = self.plan.collectors()
@@ -464,3 +500,65 @@ class Checker:
             src, span = locate(doc, v.path)
         context = v.context or finding_context(doc, v.path, span_text(src, span))
         return self.make_finding(rule.id, src.path, span, v.message, context, v.lower_to)
+
+
+class _RealPaths:
+    """``os.path.realpath`` of many files in few directories: each directory is resolved
+    once (a file's own name is resolved only when it is a symbolic link)."""
+
+    def __init__(self) -> None:
+        self._dirs: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        if os.path.islink(path):
+            return os.path.realpath(path)
+        directory, name = os.path.split(os.path.abspath(path))
+        real = self._dirs.get(directory)
+        if real is None:
+            real = self._dirs[directory] = os.path.realpath(directory)
+        return os.path.join(real, name)
+
+
+def _encode_fixes(result: FileResult) -> list[Any]:
+    """The file's computed fixes by the index of their finding in ``rule_findings``:
+    ``[i]`` (no fix) or ``[i, description, safety, line, column, end line, end column,
+    text]``."""
+    if not result.fixes:
+        return []
+    out: list[Any] = []
+    for i, finding in enumerate(result.rule_findings):
+        if finding not in result.fixes:
+            continue
+        fix = result.fixes[finding]
+        if fix is None:
+            out.append([i])
+        else:
+            r = fix.replacement
+            out.append([i, fix.description, fix.safety, r.start_line, r.start_column,
+                        r.end_line, r.end_column, r.text])
+    return out
+
+
+def _decode_fixes(data: Any, findings: list[Finding]) -> dict[Finding, Any]:
+    from netlint.fix.report import FindingFix, Replacement
+
+    if type(data) is not list:
+        raise BadEntry
+    out: dict[Finding, Any] = {}
+    for item in data:
+        if type(item) is not list or not item or type(item[0]) is not int \
+                or not 0 <= item[0] < len(findings):
+            raise BadEntry
+        finding = findings[item[0]]
+        if len(item) == 1:
+            out[finding] = None
+            continue
+        if len(item) != 8:
+            raise BadEntry
+        _, description, safety, line, column, end_line, end_column, text = item
+        if not all(type(v) is str for v in (description, safety, text)) or not all(
+                type(v) is int for v in (line, column, end_line, end_column)):
+            raise BadEntry
+        out[finding] = FindingFix(description, safety,
+                                  Replacement(line, column, end_line, end_column, text))
+    return out

@@ -337,6 +337,8 @@ def scan(paths: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...
                              "or markdown")
         frameworks = resolve(compliance, load_rules(options.rule_dirs))
         request_records(options)
+    # these reports carry each finding's fix: computed while each file is parsed anyway
+    options.finding_fixes = fmt in ("json", "sarif") and not statistics and frameworks is None
     result = _run_scan(paths, context_paths, options, show_progress=not quiet,
                        allow_empty=allow_empty)
     if verbose:

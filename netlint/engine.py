@@ -64,16 +64,17 @@ class Engine:
         """Scan ``paths``; files under ``context`` that are not among them only inform
         project-scope (cross-file) rules: a NetworkPolicy in an unchanged file still
         isolates a changed Deployment, but nothing is reported in the unchanged file."""
-        # a scan builds many long-lived objects and little cyclic garbage: with the default
-        # thresholds the collector walks every live object again and again (about a tenth
-        # of a scan's CPU, most of a warm re-scan's)
-        thresholds = gc.get_threshold()
-        gc.set_threshold(max(thresholds[0], 50_000), max(thresholds[1], 20),
-                         max(thresholds[2], 100))
+        # a scan builds many long-lived objects and almost no cyclic garbage (a parsed
+        # document's caches, the one cycle it had, are cleared once the file is checked):
+        # the collector would only walk every live object again and again, a third of a
+        # scan's CPU even with raised thresholds.  It is off while scanning.
+        enabled = gc.isenabled()
+        gc.disable()
         try:
             return self._scan(paths, context, progress)
         finally:
-            gc.set_threshold(*thresholds)
+            if enabled:
+                gc.enable()
 
     def _scan(self, paths: Iterable[str], context: Iterable[str],
               progress: Callable[[int, int], None] | None) -> ScanResult:
@@ -82,14 +83,15 @@ class Engine:
         self.options.scan_roots = [*paths, *context]  # the fallback join units
         entries, walk_problems = discover(paths, self.options.exclude, self.options.config_dir)
         render = None
+        context_entries: list[FileEntry] | None = None  # discovered once, when needed
         if self.options.render:  # Helm charts and kustomizations (netlint/render/)
             from netlint.render.units import plan as plan_units
 
             explicit_files = any(p != "-" and os.path.isfile(p) for p in paths)
-            context_entries = discover(context, self.options.exclude,
-                                       self.options.config_dir)[0] if (
-                context and explicit_files) else []
-            render, entries = plan_units(paths, entries, context_entries)
+            if context and explicit_files:
+                context_entries = discover(context, self.options.exclude,
+                                           self.options.config_dir)[0]
+            render, entries = plan_units(paths, entries, context_entries or [])
         self.checker.render = render
         cache = self.checker.cache = self._open_cache()
         # shipping every Kubernetes document back to the parent for a project-scope rule
@@ -116,7 +118,7 @@ class Engine:
             scanned = {os.path.realpath(e.path) for e in entries}
             if render is not None:  # chart and kustomization inputs are not manifests
                 scanned |= render.taken
-            self.checker.load_context(context, scanned, loaded)
+            self.checker.load_context(context, scanned, loaded, context_entries)
         if cache is not None:
             cache.save()  # every file's entry is known: written before the report is built
         result = self.check(loaded, stats)
@@ -169,7 +171,8 @@ class Engine:
         kept, suppressed, reported = resolve(findings, loaded.suppressions, self.plan)
         return ScanResult(kept, stats, reported, {s.path: s for s in loaded.sources}, suppressed,
                           notices=notices, records=records,
-                          rendered_inputs=set(loaded.render.taken) if loaded.render else set())
+                          rendered_inputs=set(loaded.render.taken) if loaded.render else set(),
+                          fixes=loaded.fixes)
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         return self.checker.check_documents(documents)

@@ -90,6 +90,8 @@ class Loaded:
     scan_roots: list[str] | None = None
     # Helm/Kustomize rendering (netlint/render/units.py's RenderPlan), when it is on
     render: Any = None
+    # fixes the check step computed (FileResult.fixes of every file)
+    fixes: dict[Finding, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -113,6 +115,12 @@ class FileResult:
     # what the file gives the cross-file rules, as a short string (see check.py)
     identity: str = ""
     cache_entry: dict[str, Any] | None = None  # to store in the cache (check.py decides)
+    # every document of the file in order, as parsed: for computing the findings' fixes
+    # while the parse is at hand (check.py); dropped before the result leaves the check
+    parsed: list[Document] | None = None
+    # the fix of each fixable finding of the document-scope rules (None: it has none),
+    # when reports show fixes (ScanOptions.finding_fixes); see netlint/fix/report.py
+    fixes: dict[Finding, Any] = field(default_factory=dict)
 
 
 def load_file(entry: FileEntry, max_file_size: int, make: FindingMaker,
@@ -159,6 +167,7 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
     ``keep_unclassified``, the others), its suppressions and its parse findings."""
     stats = result.stats
     docs, error = parse_documents(source)
+    result.parsed = docs if error is None else None
     recognised = dropped = 0
     if comments:
         result.suppressions.extend(comment_suppressions(source))
@@ -171,6 +180,7 @@ def _parse_into(source: Source, result: FileResult, make: FindingMaker,
             if doc.kind == "kubernetes":
                 if doc.yaml11_booleans:  # plain y/Y/n/N: booleans, as go-yaml v2 reads them
                     kubernetes_booleans(doc.value)
+                    result.parsed = None  # no longer the values a re-parse gives
                 result.suppressions.extend(_annotation_suppressions(doc))
         elif keep_unclassified:
             result.unclassified.append(doc)
@@ -214,6 +224,7 @@ def add_file(loaded: Loaded, stats: ScanStats, result: FileResult) -> None:
     loaded.suppressions.extend(result.suppressions)
     loaded.documents.extend(result.documents)
     loaded.unclassified.extend(result.unclassified)
+    loaded.fixes.update(result.fixes)
     if result.skipped and result.source is not None:
         loaded.skipped.add(result.source.path)
     loaded.record_parts.append((result.entry, result.records, result.identity))

@@ -54,6 +54,9 @@ class ScanOptions:
     # their rules is selected, and collector names whose records the scan result keeps
     collect_templates: list[str] = field(default_factory=list)
     keep_records: list[str] = field(default_factory=list)
+    # reports show each finding's fix (JSON, SARIF): computed while checking, where each
+    # file is parsed anyway, and kept in the incremental cache (netlint/fix/report.py)
+    finding_fixes: bool = False
 
 
 def parse_pss_version(text: str) -> tuple[int, int]:

@@ -35,6 +35,9 @@ _CHECKER: Checker | None = None  # the worker's checker, built once per process
 
 def _init_worker(options: ScanOptions, rules: Mapping[str, Rule], build_entries: bool) -> None:
     global _CHECKER
+    import gc
+
+    gc.disable()  # as in the parent's scan (engine.py): checking leaves no cyclic garbage
     _CHECKER = Checker(RulePlan(options, rules), build_entries=build_entries)
 
 

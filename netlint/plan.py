@@ -197,6 +197,7 @@ class RulePlan:
             "envoy_validate": options.envoy_validate,
             # the compliance views collect more (placed readiness records, the network)
             "views": [sorted(options.collect_templates), sorted(options.keep_records)],
+            "fixes": options.finding_fixes,  # entries then hold the findings' fixes
             "cwd": os.getcwd(),  # findings carry paths relative to it
         }
 

@@ -38,6 +38,9 @@ class ScanResult:
     rendered_inputs: set[str] = field(default_factory=set)
     # records of the collectors named in ``options.keep_records`` (compliance views)
     records: dict[str, list[Any]] = field(default_factory=dict)
+    # fixes the check step computed for findings (netlint/fix/report.py): a finding maps
+    # to its fix, or None when it has none; reporters compute the ones not here
+    fixes: dict[Finding, Any] = field(default_factory=dict)
 
 
 def resolve(findings: list[Finding], suppressions: list[Suppression], plan: RulePlan

@@ -466,3 +466,19 @@ def test_a_corrupt_cross_file_entry_is_computed_again(tree: Path, tmp_path: Path
     cold, _ = _scan([tree], None)
     assert _reports(warm) == _reports(cold)
     assert json.loads(project.read_text())["findings"] != data["findings"]
+
+
+def test_fixes_computed_while_checking_are_cached_and_match_the_reports(
+        tree: Path, tmp_path: Path) -> None:
+    """JSON and SARIF reports carry each finding's fix: a scan for them computes the fixes
+    while each file is parsed, the cache keeps them, and the reports are those of a scan
+    that computes every fix at report time."""
+    reference, _ = _scan([tree], None)  # fixes computed by the reporters
+    cold, _ = _scan([tree], None, finding_fixes=True)
+    assert cold.fixes and any(fix is not None for fix in cold.fixes.values())
+    first, _ = _scan([tree], tmp_path / "cache", finding_fixes=True)
+    warm, engine = _scan([tree], tmp_path / "cache", finding_fixes=True)
+    assert _counts(engine) == (5, 1)
+    assert warm.fixes.keys() == cold.fixes.keys()
+    assert _reports(reference) == _reports(cold) == _reports(first) == _reports(warm)
+    assert '"fix"' in _reports(warm)["json"]

@@ -69,7 +69,7 @@ def test_text_that_does_not_reparse_to_the_intended_values_is_not_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "compose.yaml").write_text(COMPOSE)
 
-    def wrong(text: str, op: object, style: object, path: str = "") -> str:
+    def wrong(text: str, op: object, style: object, path: str = "", docs: object = None) -> str:
         return text + "    privileged: true\n"  # parses, but not to what the fix intends
 
     monkeypatch.setattr(fix_apply, "splice_apply", wrong)
@@ -289,3 +289,97 @@ def test_kustomize_inputs_are_reported_not_fixed(tmp_path: Path) -> None:
     assert not run.changed
     assert run.skipped and any("Helm chart or kustomization" in u.reason for u in run.skipped)
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
+
+
+# Several fixes at one place: each adds the missing container securityContext, the pod's
+# securityContext, or removes one of two adjacent list items.
+CROWDED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: crowded
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+      - name: sidecar
+        image: busybox:1.36
+        securityContext:
+          privileged: true
+          capabilities:
+            add:
+            - NET_ADMIN
+            - SYS_TIME
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: bare
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+"""
+
+
+def _report_fixes(tmp_path: Path, **options: object) -> tuple[object, dict]:  # type: ignore[type-arg]
+    from netlint.engine import Engine
+    from netlint.fix.report import finding_fixes
+
+    result = Engine(ScanOptions(jobs=1, **options)).scan(  # type: ignore[arg-type]
+        [str(tmp_path / "crowded.yaml")])
+    return result, finding_fixes(result)
+
+
+def test_report_fixes_verified_together_are_each_fixes_alone(tmp_path: Path) -> None:
+    """The fixes a report shows are verified in batches; each must still be the edit that
+    finding's fix makes alone, and re-parse to what that fix intends."""
+    from netlint.fix.apply import verify
+    from netlint.fix.intended import apply_ops
+    from netlint.fix.plan import ops_for, position_index
+    from netlint.fix.spec import rule_fix
+    from netlint.source import Source
+    from netlint.yamlnodes import parse_documents
+
+    (tmp_path / "crowded.yaml").write_text(CROWDED)
+    result, fixes = _report_fixes(tmp_path)
+    assert len(fixes) >= 8  # several per container, at the same places
+    docs, _ = parse_documents(Source("crowded.yaml", CROWDED))
+    index = position_index(docs)
+    lines = CROWDED.splitlines(keepends=True)
+    for finding, fix in fixes.items():
+        r = fix.replacement
+        offset = sum(map(len, lines[:r.start_line - 1])) + r.start_column - 1
+        end = sum(map(len, lines[:r.end_line - 1])) + r.end_column - 1
+        fixed = CROWDED[:offset] + r.text + CROWDED[end:]
+        ops = ops_for(finding, rule_fix(result.rules[finding.rule_id]), docs,  # type: ignore[attr-defined]
+                      index)
+        assert not isinstance(ops, str)
+        intended = apply_ops([d.value for d in docs], ops)[0]
+        assert verify("crowded.yaml", fixed, intended) == "", (finding, r)
+    # computed while checking, they are the same as computed by the reporters
+    checked, at_check = _report_fixes(tmp_path, finding_fixes=True)
+    assert checked.fixes  # type: ignore[attr-defined]
+    assert at_check == fixes
+
+
+def test_a_report_never_shows_a_fix_that_does_not_verify(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netlint.fix import report
+
+    (tmp_path / "crowded.yaml").write_text(CROWDED)
+    real = report._with_splice
+
+    def wrong(path: str, body: str, ops: list, style: object,  # type: ignore[type-arg]
+              docs: object = None) -> str:
+        fixed = real(path, body, ops, style, docs)  # type: ignore[arg-type]
+        return fixed.replace("name: bare", "name: renamed") if "runAsNonRoot" in str(ops) \
+            else fixed
+
+    monkeypatch.setattr(report, "_with_splice", wrong)
+    for options in ({}, {"finding_fixes": True}):
+        _, fixes = _report_fixes(tmp_path, **options)
+        assert fixes and not any("runAsNonRoot" in fix.replacement.text
+                                 for fix in fixes.values())

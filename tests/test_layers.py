@@ -65,10 +65,11 @@ MODULE_STEPS = {
     "netlint.compliance.frameworks": "rules",
     "netlint._frameworks": "base",
     "netlint.reporters": "report",
-    # autofix: a rule's declared fix is rule data; the edits are computed on reported
-    # findings (reporters show them); `netlint fix` scans, writes and scans again
+    # autofix: a rule's declared fix is rule data; the edits are computed while checking
+    # (where the file is parsed; reporters show them) or on reported findings; `netlint
+    # fix` scans, writes and scans again
     "netlint.fix.spec": "base",
-    "netlint.fix": "report",
+    "netlint.fix": "check",
     "netlint.fix.run": "cli",
     "netlint.fix.command": "cli",
     "netlint.fix.default_deny": "cli",

@@ -164,9 +164,12 @@ def verify(path: str, text: str, intended: list[Any]) -> str:
     return ""
 
 
-def _with_splice(path: str, body: str, ops: list[Op], style: Style) -> str:
-    for op in ops:
-        body = splice_apply(body, op, style, path)
+def _with_splice(path: str, body: str, ops: list[Op], style: Style,
+                 docs: list[Document] | None = None) -> str:
+    """``body`` with ``ops`` spliced in; ``docs`` is ``body`` parsed (spares the first
+    operation a parse: later ones see the text the earlier ones changed)."""
+    for i, op in enumerate(ops):
+        body = splice_apply(body, op, style, path, docs if i == 0 else None)
     return body
 
 

@@ -80,6 +80,40 @@ def apply_op(root: Any, op: Op) -> tuple[Any, bool]:
     return root, False
 
 
+def applied(docs: list[Any], ops: Iterable[Op]) -> tuple[list[Any], list[Op]]:
+    """As :func:`apply_ops`, but copying only the mappings and lists along each
+    operation's path (the rest is shared with ``docs``, which stay as they are): for
+    comparing with a re-parse, where a deep copy of every document per fix would cost
+    more than the parse."""
+    out = list(docs)
+    effective = []
+    for op in ops:
+        out[op.doc] = _copy_path(out[op.doc], op.path)
+        out[op.doc], changed = apply_op(out[op.doc], op)
+        if changed:
+            effective.append(op)
+    return out, effective
+
+
+def _copy_path(root: Any, path: tuple[Any, ...]) -> Any:
+    """``root`` with every collection along ``path`` copied (shallowly)."""
+    if not isinstance(root, (dict, list)):
+        return root
+    top = node = dict(root) if isinstance(root, dict) else list(root)
+    for step in path:
+        inside = step in node if isinstance(node, dict) else (
+            isinstance(step, int) and 0 <= step < len(node))
+        if not inside:
+            break
+        child = node[step]
+        if not isinstance(child, (dict, list)):
+            break
+        child = dict(child) if isinstance(child, dict) else list(child)
+        node[step] = child
+        node = child
+    return top
+
+
 def apply_ops(docs: list[Any], ops: Iterable[Op]) -> tuple[list[Any], list[Op]]:
     """The intended documents, and the operations that change something."""
     out = [plain(d) for d in docs]

@@ -1,19 +1,37 @@
 """Fixes in reports: for each reported finding whose rule declares a fix, the edit that
 fix makes on its own (SARIF ``fixes`` with ``artifactChanges``; the JSON report's
-``fix``).  Computed with the text splice (no ruamel.yaml) and verified like ``fix``."""
+``fix``).  Computed with the text splice (no ruamel.yaml) and verified like ``fix``: the
+edited text must re-parse to the intended documents.
+
+Per file this costs about one parse to verify, not two per finding: every finding's edit
+is spliced into the file's parse (the scan's own when the check step computes them, see
+``check.py``), and the edits, which touch separate places, are verified together, applied
+all at once to the text and re-parsed once.  Each edit is a local change (a scalar
+replaced, whole lines inserted or removed at its own place), so the combined text parsing
+to the combined intended documents shows that every edit lands where it should.  Edits
+that each add the same missing parent (``securityContext:``) with one entry below it are
+combined under one copy of it: their entries are siblings there, each parsed as it would
+be alone.  Edits that overlap go to a later batch, and a batch whose combined text does
+not verify is split in halves, down to edits verified alone.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from netlint.findings import Finding
-from netlint.fix.apply import _with_splice, order_ops, plan_file, verify
-from netlint.fix.intended import apply_ops
+from netlint.fix.apply import _with_splice, order_ops, verify
+from netlint.fix.intended import applied
+from netlint.fix.plan import Op, ops_for, position_index
 from netlint.fix.spec import FixSpec, rule_fix
 from netlint.fix.splice import SpliceError, Style
+from netlint.source import Source
+from netlint.yamlnodes import Document, parse_documents
 
-# a report never spends more than this re-parsing one file for its fixes (bytes x fixes)
+# a report spends at most this re-parsing one file to verify its fixes (bytes x parses;
+# one parse at least)
 MAX_WORK_PER_FILE = 64 << 20
 
 
@@ -58,55 +76,184 @@ class FindingFix:
 
 
 def finding_fixes(result: Any) -> dict[Finding, FindingFix]:
-    """The fix of each reported finding that has one (the edit it makes alone)."""
+    """The fix of each reported finding that has one (the edit it makes alone).  The check
+    step computed most of them (``result.fixes``, where a finding without a fix maps to
+    None); the others (cross-file and Compose findings, files the scan did not keep
+    parsed) are computed here, parsing their files again."""
+    known: dict[Finding, FindingFix | None] = getattr(result, "fixes", None) or {}
     by_file: dict[str, list[tuple[Finding, FixSpec]]] = {}
+    out: dict[Finding, FindingFix] = {}
     for f in result.findings:
+        if f in known:
+            fix = known[f]
+            if fix is not None:
+                out[f] = fix
+            continue
         spec = rule_fix(result.rules.get(f.rule_id))
         if spec is not None:
             by_file.setdefault(f.path, []).append((f, spec))
-    out: dict[Finding, FindingFix] = {}
     for path, work in by_file.items():
         source = result.sources.get(path)
-        if source is None or len(source.text) * len(work) > MAX_WORK_PER_FILE:
+        if source is None:
             continue
-        out.update(_file_fixes(path, source.text, work))
+        out.update((f, fix) for f, fix in file_fixes(path, source.text, work).items()
+                   if fix is not None)
     return out
 
 
-def _file_fixes(path: str, text: str, work: list[tuple[Finding, FixSpec]]
-                ) -> dict[Finding, FindingFix]:
-    docs, planned, _ = plan_file(path, text, work)
+@dataclass
+class _Edit:
+    finding: Finding
+    fix: FindingFix
+    begin: int  # the replaced region of the original text, as offsets
+    end: int
+    inserted: str
+    ops: list[Op]
+
+
+def file_fixes(path: str, text: str, work: list[tuple[Finding, FixSpec]],
+               docs: list[Document] | None = None) -> dict[Finding, FindingFix | None]:
+    """Each finding's fix in one file (None: it has none here).  ``docs``: ``text``
+    already parsed (every document, in order, values as parsed)."""
+    out: dict[Finding, FindingFix | None] = {f: None for f, _ in work}
     if docs is None:
-        return {}
-    specs = {id(f): spec for f, spec in work}
+        docs, error = parse_documents(Source(path, text))
+        if error is not None:
+            return out
+    index = position_index(docs)
     style = Style(text, path.endswith(".json"))
     values = [d.value for d in docs]
-    out = {}
-    for finding, ops in planned:
+    edits: list[_Edit] = []
+    for finding, spec in work:
+        ops = ops_for(finding, spec, docs, index)
+        if isinstance(ops, str):
+            continue
         try:
-            intended, effective = apply_ops(values, order_ops(ops))
+            effective = applied(values, order_ops(ops))[1]
             if not effective:
                 continue
-            fixed = _with_splice(path, text, effective, style)
+            fixed = _with_splice(path, text, effective, style, docs)
         except (SpliceError, ValueError, KeyError, TypeError, IndexError):
             continue
-        if verify(path, fixed, intended):
-            continue
-        spec = specs[id(finding)]
-        out[finding] = FindingFix(spec.description, spec.safety, _replacement(text, fixed))
+        begin, end, inserted = _difference(text, fixed)
+        edits.append(_Edit(finding, FindingFix(spec.description, spec.safety,
+                                               _replacement(text, begin, end, inserted)),
+                           begin, end, inserted, effective))
+    # one parse of the file per batch, more when a batch has to be split
+    budget = [max(1, MAX_WORK_PER_FILE // max(len(text), 1))]
+    for batch in _batches(edits):
+        for e in _verified(path, text, values, batch, budget):
+            out[e.finding] = e.fix
     return out
 
 
-def _replacement(before: str, after: str) -> Replacement:
-    """The one region that differs (common prefix and suffix kept)."""
-    start = 0
-    limit = min(len(before), len(after))
-    while start < limit and before[start] == after[start]:
-        start += 1
-    end_b, end_a = len(before), len(after)
-    while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
-        end_b -= 1
-        end_a -= 1
+def _batches(edits: list[_Edit]) -> Iterator[list[_Edit]]:
+    """The edits in batches that can be applied together: regions apart, touching (not
+    two removals) or identical; insertions at one offset stack, and two that open the
+    same missing parent (each adds ``securityContext:`` with one key below it) share it
+    (see :func:`_combined`); other insertions with the same first line, and regions that
+    overlap, go to a later batch."""
+    pending = sorted(edits, key=lambda e: (e.begin, e.end))
+    while pending:
+        batch: list[_Edit] = []
+        rest: list[_Edit] = []
+        end = -1  # where the last region taken ends
+        heads: dict[str, bool] = {}  # first lines of the insertions stacked at ``end``
+        stacked: set[str] = set()  # and their texts
+        for e in pending:
+            head, opens = _head(e.inserted)
+            last = batch[-1] if batch else None
+            inserts = e.begin == e.end
+            on_stack = last is not None and last.begin == last.end == e.begin and inserts
+            # touching regions join, unless both remove or replace text: removing the
+            # last two items of a list one by one leaves [], together a null
+            touches = e.begin == end and not on_stack and (
+                inserts or last is None or last.begin == last.end)
+            if e.begin > end or touches:
+                heads, stacked = ({head: opens}, {e.inserted}) if inserts else ({}, set())
+            elif on_stack and e.inserted in stacked:
+                pass  # the same edit for another finding
+            elif on_stack and (head not in heads or (opens and heads[head])):
+                heads.setdefault(head, opens)
+                stacked.add(e.inserted)
+            elif last is not None and (last.begin, last.end, last.inserted) == (
+                    e.begin, e.end, e.inserted):
+                pass  # the same edit for another finding
+            else:
+                rest.append(e)
+                continue
+            batch.append(e)
+            end = e.end
+        yield batch
+        pending = rest
+
+
+def _verified(path: str, text: str, values: list[Any], batch: list[_Edit],
+              budget: list[int]) -> list[_Edit]:
+    """The edits of ``batch`` that verify: all of them when the batch does, else those of
+    each half, down to single edits (one parse per batch tried, within ``budget``)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return []
+    if _verified_together(path, text, values, batch):
+        return batch
+    if len(batch) == 1:
+        return []
+    middle = len(batch) // 2
+    return (_verified(path, text, values, batch[:middle], budget)
+            + _verified(path, text, values, batch[middle:], budget))
+
+
+def _head(inserted: str) -> tuple[str, bool]:
+    """An insertion's first line, and whether it opens a block mapping that holds every
+    line after it (``  securityContext:`` with deeper lines below)."""
+    head, _, body = inserted.partition("\n")
+    key = head.rstrip("\r")
+    indent = len(key) - len(key.lstrip(" "))
+    opens = key.endswith(":") and bool(body) and all(
+        len(line) - len(line.lstrip(" ")) > indent
+        for line in body.split("\n") if line.strip())
+    return head, opens
+
+
+def _combined(text: str, batch: list[_Edit]) -> str:
+    """``text`` with every edit of ``batch`` applied: insertions at one offset in batch
+    order, those opening the same parent under one copy of it."""
+    regions: list[tuple[int, int, dict[str, str]]] = []
+    for e in batch:
+        if regions and regions[-1][0] == regions[-1][1] == e.begin == e.end:
+            stack = regions[-1][2]
+            head, _ = _head(e.inserted)
+            if head in stack:
+                if stack[head] != e.inserted:  # the same parent: only the lines below it
+                    stack[head] += e.inserted[len(head) + 1:]
+            else:
+                stack[head] = e.inserted
+        elif regions and regions[-1][:2] == (e.begin, e.end) and e.begin != e.end:
+            continue  # the same edit for another finding
+        else:
+            regions.append((e.begin, e.end, {_head(e.inserted)[0]: e.inserted}))
+    for begin, end, stack in reversed(regions):
+        text = text[:begin] + "".join(stack.values()) + text[end:]
+    return text
+
+
+def _verified_together(path: str, text: str, values: list[Any], batch: list[_Edit]) -> bool:
+    """Whether the text with every edit of ``batch`` applied re-parses to the documents
+    with every operation applied."""
+    try:
+        intended, _ = applied(values, order_ops([op for e in batch for op in e.ops]))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return False
+    return not verify(path, _combined(text, batch), intended)
+
+
+def _difference(before: str, after: str) -> tuple[int, int, str]:
+    """The one region of ``before`` that differs (common prefix and suffix kept), as
+    (begin, end, inserted text)."""
+    start = _common_prefix(before, after)
+    suffix = _common_suffix(before, after, start)
+    end_b, end_a = len(before) - suffix, len(after) - suffix
     # a pure insertion or deletion slides left to a line start when it can (the same
     # edit, but whole lines: "  cap_drop:\n  - ALL\n" rather than mid-line pieces)
     inserted = after[start:end_a]
@@ -120,8 +267,37 @@ def _replacement(before: str, after: str) -> Replacement:
         while start > 0 and before[start - 1] != "\n" and before[end_b - 1] == before[start - 1]:
             start -= 1
             end_b -= 1
-    line, col = _position(before, start)
-    end_line, end_col = _position(before, end_b)
+    return start, end_b, inserted
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix (by halving: slices compare in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, prefix: int) -> int:
+    """The length of the longest common suffix that does not reach into ``prefix``."""
+    low, high = 0, min(len(a), len(b)) - prefix
+    la, lb = len(a), len(b)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[la - mid:la - low] == b[lb - mid:lb - low]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _replacement(before: str, begin: int, end: int, inserted: str) -> Replacement:
+    line, col = _position(before, begin)
+    end_line, end_col = _position(before, end)
     return Replacement(line, col, end_line, end_col, inserted)
 
 

@@ -10,6 +10,7 @@ then reports the fix as not applied.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -86,12 +87,18 @@ def scalar(value: Any, quote: str = "", is_json: bool = False) -> str:
         return "'" + text.replace("'", "''") + "'"
     if quote == '"':
         return json.dumps(text)
+    return text if _plain_ok(text) else json.dumps(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_ok(text: str) -> bool:
+    """Whether ``text`` can be written unquoted (it reads back as the same string)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        plain_ok = bool(text) and yaml.safe_load(text) == text and text.strip() == text and (
-            not re.search(r"[:#]\s|[\[\]{},&*!|>%@`]|^[-?'\"]", text))
+        return bool(text) and yaml.load(text, Loader=loader) == text and \
+            text.strip() == text and not re.search(r"[:#]\s|[\[\]{},&*!|>%@`]|^[-?'\"]", text)
     except yaml.YAMLError:
-        plain_ok = False
-    return text if plain_ok else json.dumps(text)
+        return False
 
 
 def flow(value: Any, is_json: bool = False) -> str:
@@ -133,9 +140,9 @@ def json_entry(key: Any, value: Any, col: int, style: Style, multiline: bool) ->
 class _Text:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]
-        for m in re.finditer("\n", text):
-            self.starts.append(m.end())
+        # where each line starts (one past each "\n"), summed in C
+        self.starts = list(itertools.accumulate(
+            map((1).__add__, map(len, text.split("\n")[:-1])), initial=0))
 
     def offset(self, line0: int, col0: int) -> int:
         if line0 >= len(self.starts):
@@ -226,9 +233,12 @@ def _is_flow(t: _Text, loc: _Located) -> bool:
 
 # --- operations ------------------------------------------------------------------------
 
-def apply(text: str, op: Op, style: Style, path: str = "<fix>") -> str:
-    """``text`` with ``op`` applied (raises SpliceError when it cannot be done faithfully)."""
-    docs = _parse(text, path)
+def apply(text: str, op: Op, style: Style, path: str = "<fix>",
+          docs: list[Document] | None = None) -> str:
+    """``text`` with ``op`` applied (raises SpliceError when it cannot be done faithfully).
+    ``docs``: ``text`` already parsed (the scan's parse of an unchanged file)."""
+    if docs is None:
+        docs = _parse(text, path)
     if op.doc >= len(docs):
         raise SpliceError("the document is gone")
     doc = docs[op.doc]
