@@ -46,13 +46,15 @@ def resolve_output(path: str, explicit: bool) -> str:
 
 
 def check_not_input(path: str, inputs: Iterable[str]) -> None:
-    """Refuse an output that is (or resolves to) one of ``inputs``."""
+    """Refuse an output that is (or resolves to: a symlink, a hard link) one of
+    ``inputs``.  An output that does not exist is none of them (they were read)."""
     target = _identity(path)
-    real = os.path.realpath(path)
+    if target is None:
+        return
     for item in inputs:
         if item in ("-", "<stdin>"):
             continue
-        if os.path.realpath(item) == real or (target is not None and _identity(item) == target):
+        if _identity(item) == target:
             raise OutputError(f"{path}: is a scanned input; refusing to overwrite it with the "
                               "report (choose another --output)")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from json.encoder import encode_basestring as _encode_str
+from typing import TYPE_CHECKING, Any
 
 from netlint.registry import Rule
 from netlint.uris import relative_uri as relative_uri  # re-exported for reporters
@@ -92,3 +94,51 @@ def rule_help_text(rule: Rule) -> str:
 def _indent(text: str) -> str:
     return "\n".join("    " + line if line else "" for line in text.splitlines())
 
+
+def indented_json(value: Any, depth: int = 0) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` as written ``depth`` levels in
+    (lines after the first carry the indentation of that depth): the same text without
+    the pure-Python encoder that ``indent`` selects, which cost more than the rest of a
+    warm scan's report."""
+    try:
+        return _indented(value, depth)
+    except _Unusual:  # a value this writer does not know: the encoder itself
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        return text.replace("\n", "\n" + "  " * depth)
+
+
+class _Unusual(Exception):
+    pass
+
+
+def _indented(value: Any, depth: int) -> str:
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            parts.append(_encode_str(key) + ": " + (
+                _encode_str(item) if type(item) is str else _indented(item, depth + 1)))
+        inner = "\n" + "  " * (depth + 1)
+        return "{" + inner + ("," + inner).join(parts) + "\n" + "  " * depth + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = "\n" + "  " * (depth + 1)
+        return "[" + inner + ("," + inner).join(
+            _encode_str(item) if type(item) is str else _indented(item, depth + 1)
+            for item in value) + "\n" + "  " * depth + "]"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    raise _Unusual  # floats, tuples, subclasses: exactly as json writes them

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from netlint import __version__
 from netlint.fingerprints import stable_fingerprint
-from netlint.reporters.common import relative_uri, repository_root
+from netlint.reporters.common import indented_json, relative_uri, repository_root
 from netlint.resolve import ScanResult
 
 
@@ -114,28 +114,7 @@ def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False)
     out.write(head + "\n" if first else "\n  ]\n}\n")
 
 
-_INDENTED = json.JSONEncoder(indent=2, ensure_ascii=False).encode  # what dumps uses
-
-
 def _item_text(item: dict[str, Any]) -> str:
-    """``json.dumps(item, indent=2, ensure_ascii=False)`` at the depth of the findings list,
-    for items of scalars and lists of strings, without the pure-Python indenting encoder."""
-    from json.encoder import encode_basestring
-
-    parts = []
-    for key, value in item.items():
-        if isinstance(value, str):
-            text = encode_basestring(value)
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        elif isinstance(value, int):
-            text = int.__repr__(value)
-        elif value is None:
-            text = "null"
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            text = ("[\n" + ",\n".join("        " + encode_basestring(v) for v in value)
-                    + "\n      ]") if value else "[]"
-        else:  # anything else: the encoder itself (strings hold no newline)
-            return "    " + _INDENTED(item).replace("\n", "\n    ")
-        parts.append(f"      {encode_basestring(key)}: {text}")
-    return "    {\n" + ",\n".join(parts) + "\n    }" if parts else "    {}"
+    """``json.dumps(item, indent=2, ensure_ascii=False)`` at the depth of the findings list
+    (two levels in)."""
+    return "    " + indented_json(item, 2)

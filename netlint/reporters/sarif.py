@@ -15,6 +15,7 @@ from netlint.findings import Finding
 from netlint.fingerprints import line_hashes, stable_fingerprint
 from netlint.registry import Rule
 from netlint.reporters.common import (
+    indented_json,
     relative_uri,
     repository_root,
     rule_help_markdown,
@@ -270,6 +271,5 @@ def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False)
     for entry in _results(result, limited, root):
         out.write(head[:-len(empty)] + '"results": [\n' if first else ",\n")
         first = False
-        text = json.dumps(entry, indent=2, ensure_ascii=False)
-        out.write(_RESULTS_DEPTH + text.replace("\n", "\n" + _RESULTS_DEPTH))
+        out.write(_RESULTS_DEPTH + indented_json(entry, 4))
     out.write(head + "\n" if first else "\n      ]\n    }\n  ]\n}\n")
