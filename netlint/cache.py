@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,7 +184,9 @@ class ScanCache:
         self.project_path = os.path.join(directory, f"{name}.project.json")
         self.name = name
         self._entries: dict[str, dict[str, Any]] | None = None
-        self._new: dict[str, dict[str, Any]] = {}
+        # entries this scan adds, already as JSON text: a compact string per file, where
+        # the nested lists of a 40,000-resource scan's entries held 150 MB until saved
+        self._new: dict[str, str] = {}
         self._new_project: dict[str, Any] | None = None
         self.hits = 0  # files taken from the cache (counted by the checker)
         self.misses = 0
@@ -223,7 +227,7 @@ class ScanCache:
                                 and text_hash(text) == stored_hash):
             return None
         # touched, or racy when cached: the same text; remember the new signature
-        self._new[path] = {**entry, "sig": now, "racy": _racy(now)}
+        self._new[path] = _entry_text({**entry, "sig": now, "racy": _racy(now)})
         return Hit(entry, text, True)
 
     def put(self, path: str, entry: dict[str, Any], text: str | None) -> None:
@@ -235,7 +239,7 @@ class ScanCache:
         entry["sig"] = now
         entry["racy"] = _racy(now)
         entry["hash"] = text_hash(text) if text is not None else None
-        self._new[path] = entry
+        self._new[path] = _entry_text(entry)
 
     def project(self, key: str) -> list[Any] | None:
         """The cross-file rules' findings of a scan whose inputs had this key (kept in a
@@ -258,19 +262,29 @@ class ScanCache:
         let go, so a large scan does not hold them while it reports) and the cross-file
         findings.  A cache that cannot be written is no error (the next scan is cold)."""
         if self._new:
-            entries = dict(self._load())
             stamp = int(time.time())
-            for path, entry in self._new.items():
-                entry["used"] = stamp
-                entries[path] = entry
-            if len(entries) > MAX_ENTRIES:
-                newest = sorted(entries.items(), key=lambda kv: _used(kv[1]), reverse=True)
-                entries = dict(newest[:MAX_ENTRIES])
-            self._new = {}
+            used = f',"used":{stamp}}}'
+            # the entries this scan kept or added are the newest: older ones fill up to the
+            # bound, the least recently used dropped first
+            new, self._new = self._new, {}
+            old = [(path, entry) for path, entry in self._load().items() if path not in new]
             self._entries = None
-            data = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
-                    "files": entries}
-            if _write_json(self.directory, self.path, data):
+            room = max(0, MAX_ENTRIES - len(new))
+            if len(old) > room:
+                old = sorted(old, key=lambda kv: _used(kv[1]), reverse=True)[:room]
+            keep = list(new)[:MAX_ENTRIES]
+
+            def added() -> Iterator[str]:
+                for path in keep:  # each entry's text is let go once written
+                    yield json.dumps(path) + ":" + new.pop(path)[:-1] + used
+
+            head = json.dumps({"magic": MAGIC, "format": FORMAT, "partition": self.name},
+                              separators=(",", ":"))
+            parts = itertools.chain(
+                added(), (json.dumps(path) + ":" + _entry_text(entry) for path, entry in old))
+            if _write_text(self.directory, self.path,
+                           itertools.chain((head[:-1] + ',"files":{',),
+                                           _commas(parts), ("}}",))):
                 self._trim()
         if self._new_project is not None:
             _write_json(self.directory, self.project_path, self._new_project)
@@ -311,12 +325,19 @@ def _read_json(path: str) -> Any:
 
 def _write_json(directory: str, path: str, data: Any) -> bool:
     """Write ``data`` to ``path`` atomically: a temporary file renamed into place."""
+    return _write_text(directory, path, (json.dumps(data, separators=(",", ":")),))
+
+
+def _write_text(directory: str, path: str, chunks: Iterable[str]) -> bool:
+    """Write the text ``chunks`` make to ``path`` atomically (a temporary file renamed
+    into place), one chunk at a time."""
     try:
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(data, separators=(",", ":")))
+                for chunk in chunks:
+                    fh.write(chunk)
             os.replace(tmp, path)
         except BaseException:
             _remove(tmp)
@@ -324,6 +345,20 @@ def _write_json(directory: str, path: str, data: Any) -> bool:
     except OSError:
         return False
     return True
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    """One entry as compact JSON, without ``used`` (stamped when saved)."""
+    if "used" in entry:
+        entry = {k: v for k, v in entry.items() if k != "used"}
+    return json.dumps(entry, separators=(",", ":"))
+
+
+def _commas(parts: Iterable[str]) -> Iterator[str]:
+    first = True
+    for part in parts:
+        yield part if first else "," + part
+        first = False
 
 
 def _racy(sig: list[int]) -> bool:

@@ -17,8 +17,9 @@ not verify is split in halves, down to edits verified alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from netlint.findings import Finding
@@ -141,10 +142,86 @@ def file_fixes(path: str, text: str, work: list[tuple[Finding, FixSpec]],
                            begin, end, inserted, effective))
     # one parse of the file per batch, more when a batch has to be split
     budget = [max(1, MAX_WORK_PER_FILE // max(len(text), 1))]
+    check = _Verifier(path, text, docs)
     for batch in _batches(edits):
-        for e in _verified(path, text, values, batch, budget):
+        for e in _verified(check, batch, budget):
             out[e.finding] = e.fix
     return out
+
+
+class _Verifier:
+    """Whether a batch of edits re-parses to the intended documents.  In a stream of
+    several documents only the documents the edits change are parsed, each from its root
+    line to the next ``---`` line: an edit inside that region cannot change another
+    document (the ``---`` still ends it), and a region that does not parse alone as one
+    document equal to the intended one (an edit that added a separator, say) fails."""
+
+    # characters libyaml may read as a line break where str.split("\n") does not: the
+    # documents' line numbers would not match the regions
+    ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+    def __init__(self, path: str, text: str, docs: list[Document]) -> None:
+        self.path = path
+        self.text = text
+        self.values = [d.value for d in docs]
+        self.regions = self._regions(text, docs) if len(docs) > 1 else None
+
+    def _regions(self, text: str, docs: list[Document]) -> dict[int, tuple[int, int]] | None:
+        if any(c in text for c in self.ODD_BREAKS):
+            return None
+        lines = text.split("\n")
+        starts = [0]
+        for text_line in lines[:-1]:
+            starts.append(starts[-1] + len(text_line) + 1)
+        regions: dict[int, tuple[int, int]] = {}
+        for i, doc in enumerate(docs):
+            line, column = doc.start
+            if column != 0 or line >= len(lines):
+                return None
+            if i + 1 == len(docs):
+                regions[doc.index] = (starts[line], len(text))
+                break
+            following = docs[i + 1].start[0]
+            separator = next((k for k in range(min(following, len(lines) - 1), line, -1)
+                              if lines[k].startswith("---")), None)
+            if separator is None or separator == following:
+                return None
+            regions[doc.index] = (starts[line], starts[separator])
+        return regions
+
+    def __call__(self, batch: list[_Edit]) -> bool:
+        try:
+            intended, _ = applied(self.values, order_ops([op for e in batch for op in e.ops]))
+        except (ValueError, KeyError, TypeError, IndexError):
+            return False
+        by_doc = self._by_document(batch)
+        if by_doc is None:
+            return not verify(self.path, _combined(self.text, batch), intended)
+        for index, edits in by_doc.items():
+            begin, end = self.regions[index]  # type: ignore[index]
+            piece = _combined(self.text[begin:end], [
+                replace(e, begin=e.begin - begin, end=e.end - begin) for e in edits])
+            docs, error = parse_documents(Source(self.path, piece))
+            if error is not None or len(docs) != 1 or docs[0].value != intended[index]:
+                return False
+        return True
+
+    def _by_document(self, batch: list[_Edit]) -> dict[int, list[_Edit]] | None:
+        """The batch's edits by the document whose region holds each (None: not all of
+        them lie in the region of the one document their operations change)."""
+        if self.regions is None:
+            return None
+        out: dict[int, list[_Edit]] = {}
+        for e in batch:
+            touched = {op.doc for op in e.ops}
+            if len(touched) != 1:
+                return None
+            index = touched.pop()
+            region = self.regions.get(index)
+            if region is None or not region[0] <= e.begin <= e.end <= region[1]:
+                return None
+            out.setdefault(index, []).append(e)
+        return out
 
 
 def _batches(edits: list[_Edit]) -> Iterator[list[_Edit]]:
@@ -188,20 +265,20 @@ def _batches(edits: list[_Edit]) -> Iterator[list[_Edit]]:
         pending = rest
 
 
-def _verified(path: str, text: str, values: list[Any], batch: list[_Edit],
-              budget: list[int]) -> list[_Edit]:
+def _verified(check: Callable[[list[_Edit]], bool], batch: list[_Edit], budget: list[int]
+              ) -> list[_Edit]:
     """The edits of ``batch`` that verify: all of them when the batch does, else those of
-    each half, down to single edits (one parse per batch tried, within ``budget``)."""
+    each half, down to single edits (one verification per batch tried, within
+    ``budget``)."""
     budget[0] -= 1
     if budget[0] < 0:
         return []
-    if _verified_together(path, text, values, batch):
+    if check(batch):
         return batch
     if len(batch) == 1:
         return []
     middle = len(batch) // 2
-    return (_verified(path, text, values, batch[:middle], budget)
-            + _verified(path, text, values, batch[middle:], budget))
+    return _verified(check, batch[:middle], budget) + _verified(check, batch[middle:], budget)
 
 
 def _head(inserted: str) -> tuple[str, bool]:
@@ -236,16 +313,6 @@ def _combined(text: str, batch: list[_Edit]) -> str:
     for begin, end, stack in reversed(regions):
         text = text[:begin] + "".join(stack.values()) + text[end:]
     return text
-
-
-def _verified_together(path: str, text: str, values: list[Any], batch: list[_Edit]) -> bool:
-    """Whether the text with every edit of ``batch`` applied re-parses to the documents
-    with every operation applied."""
-    try:
-        intended, _ = applied(values, order_ops([op for e in batch for op in e.ops]))
-    except (ValueError, KeyError, TypeError, IndexError):
-        return False
-    return not verify(path, _combined(text, batch), intended)
 
 
 def _difference(before: str, after: str) -> tuple[int, int, str]:
@@ -298,7 +365,8 @@ def _common_suffix(a: str, b: str, prefix: int) -> int:
 def _replacement(before: str, begin: int, end: int, inserted: str) -> Replacement:
     line, col = _position(before, begin)
     end_line, end_col = _position(before, end)
-    return Replacement(line, col, end_line, end_col, inserted)
+    # many findings insert the same lines ("allowPrivilegeEscalation: false"): one string
+    return Replacement(line, col, end_line, end_col, sys.intern(inserted))
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
