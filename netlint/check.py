@@ -11,6 +11,7 @@ finding naming the rule and file; the scan goes on.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import traceback
@@ -34,6 +35,7 @@ from netlint.findings import Finding
 from netlint.load import (
     FileResult,
     Loaded,
+    Records,
     ScanStats,
     add_file,
     assemble_compose,
@@ -124,7 +126,8 @@ class Checker:
 
             hit = cache.lookup(os.path.abspath(entry.path), entry.display, read_text)
             result = None
-            if hit is not None and (hit.entry.get("checked") or not check):
+            if hit is not None and (hit.entry.get("checked") or not check) and (
+                    context or not hit.entry.get("context_only")):
                 try:
                     result = self._from_cache(entry, hit, check, context)
                 except (BadEntry, ValueError, TypeError, KeyError, AttributeError):
@@ -223,16 +226,20 @@ class Checker:
         files under ``paths``, when they were discovered already."""
         if entries is None:
             entries = discover(paths, self.options.exclude, self.options.config_dir)[0]
-        real = _RealPaths()
-        extra = [e for e in entries if e.path != "-" and real(e.path) not in scanned]
+        # compared by file identity: one stat per context file (a real path costs one per
+        # directory level, and pre-commit runs this over the whole repository)
+        ids = {i for i in map(_file_id, scanned) if i is not None}
+        extra = [e for e in entries if e.path != "-" and e.path not in scanned
+                 and _file_id(e.path) not in ids]
         if not extra:
             return
         # read problems there are not ours to report, nor rule findings
         context = self.load_and_check(extra, ScanStats(), check=False, context=True)
         loaded.context_documents.extend(context.documents)
         loaded.record_parts.extend(context.record_parts)
-        for name, records in context.records.items():
-            loaded.records.setdefault(name, []).extend(records)
+        # the records are merged from record_parts when the cross-file rules run (their
+        # findings may come from the cache, and a context file's records stay encoded)
+        loaded.records.clear()
         loaded.context_paths.update(s.path for s in context.sources)
 
     def complete_records(self, loaded: Loaded, parse: bool = True) -> bool:
@@ -240,15 +247,25 @@ class Checker:
         ``parse``, parse again the files whose records the cache could not keep.  False
         when some are still missing."""
         parts = loaded.record_parts
-        missing = [i for i, (_, records, _) in enumerate(parts) if records is None]
+        # None: not at hand; a function: a context file's records, still encoded
+        missing = [i for i, (_, records, _) in enumerate(parts)
+                   if records is None or callable(records)]
         if missing and not parse:
             return False
         for i in missing:
-            entry, _, identity = parts[i]
-            again = self.check_file(entry, check=False)
-            parts[i] = (entry, again.records, identity)
+            entry, pending, identity = parts[i]
+            decoded: Records | None = None
+            if callable(pending):
+                try:
+                    decoded = pending()
+                except (BadEntry, ValueError, TypeError, KeyError, AttributeError):
+                    decoded = None  # malformed: the file is parsed again
+            if decoded is None:
+                decoded = self.check_file(entry, check=False).records
+            parts[i] = (entry, decoded, identity)
         merged: dict[str, list[Any]] = {name: [] for name in self.plan.collectors()}
         for _, records, _ in parts:
+            assert not callable(records)  # decoded above
             for name, items in (records or {}).items():
                 merged.setdefault(name, []).extend(items)
         loaded.records = merged
@@ -258,10 +275,11 @@ class Checker:
 
     def _cache_entry(self, result: FileResult, check: bool) -> dict[str, Any] | None:
         """``result`` as a cache entry, or None when it cannot be reused alone: documents
-        that cross-file rules or plain-YAML rules read (Compose files are assembled with
-        others), or findings in other files."""
-        keep = self.plan.project_kinds() | {"compose"}
-        if result.unclassified or any(d.kind in keep for d in result.documents):
+        that cross-file rules or plain-YAML rules read, or findings in other files.  A
+        Compose file's entry serves only as a context file (``--context``), where its
+        documents are not read: a scanned one is assembled with others every time."""
+        project_kinds = self.plan.project_kinds()
+        if result.unclassified or any(d.kind in project_kinds for d in result.documents):
             return None
         display = result.entry.display
         if any(f.path != display for f in (*result.findings, *result.rule_findings)) or any(
@@ -281,6 +299,8 @@ class Checker:
             "records": self._encode_records(result),
             "fixes": _encode_fixes(result),
         }
+        if any(d.kind == "compose" for d in result.documents):
+            entry["context_only"] = True
         entry["identity"] = self._identity(result, entry)
         return entry
 
@@ -288,6 +308,7 @@ class Checker:
         source = result.source
         out: dict[str, list[Any]] = {}
         collectors = self.plan.collectors()
+        assert not callable(result.records)  # a file just checked has its records
         for name, records in (result.records or {}).items():
             codec = collectors[name][2] if name in collectors else None
             if records and (codec is None or source is None):
@@ -352,18 +373,25 @@ class Checker:
         else:
             if not isinstance(stored, dict) or set(stored) != set(collectors):
                 raise BadEntry
-            records: dict[str, list[Any]] = {}
-            for name, items in stored.items():
-                codec = collectors[name][2]
-                if codec is None or not isinstance(items, list):
-                    raise BadEntry
-                records[name] = [codec[1](item, source) for item in items]
-            result.records = records
+            if context:  # decoded only if the cross-file rules run (see complete_records)
+                result.records = functools.partial(self._decode_records, stored, source)
+            else:
+                result.records = self._decode_records(stored, source)
         identity = data["identity"]
         if type(identity) is not str:
             raise BadEntry
         result.identity = identity
         return result
+
+    def _decode_records(self, stored: dict[str, Any], source: Source) -> dict[str, list[Any]]:
+        collectors = self.plan.collectors()
+        records: dict[str, list[Any]] = {}
+        for name, items in stored.items():
+            codec = collectors[name][2]
+            if codec is None or not isinstance(items, list):
+                raise BadEntry
+            records[name] = [codec[1](item, source) for item in items]
+        return records
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         """Run the document-scope rules (in the parent, or in a worker process)."""
@@ -502,21 +530,14 @@ class Checker:
         return self.make_finding(rule.id, src.path, span, v.message, context, v.lower_to)
 
 
-class _RealPaths:
-    """``os.path.realpath`` of many files in few directories: each directory is resolved
-    once (a file's own name is resolved only when it is a symbolic link)."""
-
-    def __init__(self) -> None:
-        self._dirs: dict[str, str] = {}
-
-    def __call__(self, path: str) -> str:
-        if os.path.islink(path):
-            return os.path.realpath(path)
-        directory, name = os.path.split(os.path.abspath(path))
-        real = self._dirs.get(directory)
-        if real is None:
-            real = self._dirs[directory] = os.path.realpath(directory)
-        return os.path.join(real, name)
+def _file_id(path: str) -> tuple[int, int] | None:
+    """The file's device and inode (None when it cannot be read): the same file whatever
+    the path (symbolic or hard links) names it."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _encode_fixes(result: FileResult) -> list[Any]:

@@ -155,6 +155,8 @@ class Engine:
         """The rest of the scan once every file is loaded: the Compose, plain-YAML and
         cross-file rules, then resolution."""
         # records the compliance views read (checking frees the rest)
+        if self.options.keep_records:
+            self.checker.complete_records(loaded)
         records = {name: loaded.records.get(name, []) for name in self.options.keep_records}
         findings = self.checker.check_loaded(loaded, stats)
         notices: list[str] = []

@@ -10,7 +10,7 @@ files, includes, extends) here too, once every file is loaded.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,10 @@ from netlint.skips import SKIPPABLE_PROBLEMS, skip_unparseable, skip_unread
 from netlint.source import Source, Span
 from netlint.suppressions import Suppression, annotation_suppressions, comment_suppressions
 from netlint.yamlnodes import Document, kubernetes_booleans, parse_documents
+
+# a file's records by collector name, or a function that decodes them from the cache
+# (a context file's, decoded only if the cross-file rules run; see check.py)
+Records = dict[str, list[Any]] | Callable[[], dict[str, list[Any]]]
 
 
 @dataclass
@@ -81,8 +85,7 @@ class Loaded:
     records: dict[str, list[Any]] = field(default_factory=dict)
     # per file, in scan order: (file, its records or None when not at hand, its identity
     # for the cross-file cache); ``records`` is built from them (check.py)
-    record_parts: list[tuple[FileEntry, dict[str, list[Any]] | None, str]] = field(
-        default_factory=list)
+    record_parts: list[tuple[FileEntry, Records | None, str]] = field(default_factory=list)
     # Compose variables substituted from the environment or env files: never reported
     substituted: dict[str, str] = field(default_factory=dict)
     # real directories that files referenced by Compose may come from (the scanned trees
@@ -111,7 +114,7 @@ class FileResult:
     # the collectors' records of its documents, by collector name; None when they are not
     # at hand (a cache hit whose records cannot be stored): the file is parsed again for
     # them if the cross-file rules must run
-    records: dict[str, list[Any]] | None = field(default_factory=dict)
+    records: Records | None = field(default_factory=dict)
     # what the file gives the cross-file rules, as a short string (see check.py)
     identity: str = ""
     cache_entry: dict[str, Any] | None = None  # to store in the cache (check.py decides)

@@ -288,8 +288,17 @@ def test_context_scan_uses_the_cache(tree: Path, tmp_path: Path) -> None:
     _scan([tree], tmp_path / "cache")  # e.g. the last full scan
     warm, engine = _scan([changed], tmp_path / "cache", context=[tree])
     hits, misses = _counts(engine)
-    assert hits == 5 and misses == 1  # the scanned file plus 4 context files; Compose
+    # the scanned file plus the 5 context files: a Compose file's entry serves as context
+    # (its documents are not read there), the broken file's too
+    assert hits == 6 and misses == 0
     assert _reports(warm) == _reports(cold)
+    # a scanned Compose file is still assembled afresh (its entry is for context only)
+    compose = tree / "compose.yaml"
+    cold, _ = _scan([compose], None, context=[tree])
+    warm, engine = _scan([compose], tmp_path / "cache", context=[tree])
+    assert _counts(engine) == (5, 1)
+    assert _reports(warm) == _reports(cold)
+    assert any(f.path.endswith("compose.yaml") for f in warm.findings)
 
 
 def _cache_file(directory: Path) -> Path:
@@ -315,7 +324,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rewritten(tree: Path, tmp_pat
     cold, _ = _scan([tree], None)
     assert _reports(warm) == _reports(cold)
     data = json.loads(path.read_text())
-    assert data["magic"] == "netlint-cache" and len(data["files"]) == 5
+    assert data["magic"] == "netlint-cache" and len(data["files"]) == 6  # Compose: context only
 
 
 def test_malformed_entries_are_misses(tree: Path, tmp_path: Path) -> None:
@@ -350,7 +359,7 @@ def test_concurrent_writers(tree: Path, tmp_path: Path) -> None:
                            check=True).stdout
     assert again == outputs[0]
     data = json.loads(_cache_file(tmp_path / "cache").read_text())
-    assert len(data["files"]) == 5
+    assert len(data["files"]) == 6  # with the Compose file's context-only entry
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".tmp-")]
 
 
@@ -482,3 +491,20 @@ def test_fixes_computed_while_checking_are_cached_and_match_the_reports(
     assert warm.fixes.keys() == cold.fixes.keys()
     assert _reports(reference) == _reports(cold) == _reports(first) == _reports(warm)
     assert '"fix"' in _reports(warm)["json"]
+
+
+def test_context_records_stay_encoded_until_the_cross_file_rules_run(
+        tree: Path, tmp_path: Path) -> None:
+    """The pre-commit hook after an edit that changes what the cross-file rules read: the
+    context files' records, kept encoded while the cross-file findings could come from
+    the cache, are decoded then, and the report is a cold scan's."""
+    _scan([tree], tmp_path / "cache")
+    web = tree / "apps" / "web.yaml"
+    web.write_text(WEB.replace("labels: {app: web}", "labels: {app: web-v2}"))
+    cold, _ = _scan([web], None, context=[tree])
+    warm, engine = _scan([web], tmp_path / "cache", context=[tree])
+    assert _counts(engine) == (5, 1)  # every context file from the cache
+    assert _reports(warm) == _reports(cold)
+    # the policy no longer selects web: its egress is not isolated now
+    assert any(f.rule_id == "workload-egress-not-isolated" and "web" in f.message
+               for f in warm.findings)
