@@ -8,6 +8,7 @@ of the reporters.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +40,9 @@ class Source:
 
     path: str  # display path: relative to the working directory when possible
     text: str = field(repr=False)
-    _line_starts: list[int] | None = field(default=None, repr=False)
+    # where each line starts, as 8-byte integers (a list of int objects held 4.5 times the
+    # memory: 10 MB of a 10,000-resource scan, more than the files' text)
+    _line_starts: array[int] | None = field(default=None, repr=False)
     # rendered Helm/Kustomize output: maps a located span back to the template, values
     # or patch file (netlint/render/mapping.py); None for files read as they are
     mapper: Any = field(default=None, repr=False)
@@ -60,18 +63,18 @@ class Source:
         end = starts[line] if line < len(starts) else len(self.text)
         return self.text[begin:end].rstrip(LINE_BREAK_CHARS)
 
-    def _starts(self) -> list[int]:
+    def _starts(self) -> array[int]:
         if self._line_starts is None:
             text = self.text
+            starts = array("q", [0])
             if _OTHER_BREAKS.search(text) is None:  # the usual file: \n (or \r\n) only
-                starts = [0]
                 find = text.find
                 pos = find("\n")
                 while pos != -1:
                     starts.append(pos + 1)
                     pos = find("\n", pos + 1)
             else:
-                starts = [0, *(m.end() for m in LINE_BREAK.finditer(text))]
+                starts.extend(m.end() for m in LINE_BREAK.finditer(text))
             self._line_starts = starts
         return self._line_starts
 
