@@ -26,13 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,9 +182,10 @@ class ScanCache:
         self.project_path = os.path.join(directory, f"{name}.project.json")
         self.name = name
         self._entries: dict[str, dict[str, Any]] | None = None
-        # entries this scan adds, already as JSON text: a compact string per file, where
-        # the nested lists of a 40,000-resource scan's entries held 150 MB until saved
-        self._new: dict[str, str] = {}
+        # the entries this scan adds go straight to the next cache file, a temporary file
+        # renamed into place by save(): a 40,000-resource scan's entries, held until the
+        # end, were 150 MB as nested lists and still 65 MB as JSON text
+        self._writer: _EntryWriter | None = None
         self._new_project: dict[str, Any] | None = None
         self.hits = 0  # files taken from the cache (counted by the checker)
         self.misses = 0
@@ -227,7 +226,7 @@ class ScanCache:
                                 and text_hash(text) == stored_hash):
             return None
         # touched, or racy when cached: the same text; remember the new signature
-        self._new[path] = _entry_text({**entry, "sig": now, "racy": _racy(now)})
+        self._add(path, {**entry, "sig": now, "racy": _racy(now)})
         return Hit(entry, text, True)
 
     def put(self, path: str, entry: dict[str, Any], text: str | None) -> None:
@@ -239,7 +238,12 @@ class ScanCache:
         entry["sig"] = now
         entry["racy"] = _racy(now)
         entry["hash"] = text_hash(text) if text is not None else None
-        self._new[path] = _entry_text(entry)
+        self._add(path, entry)
+
+    def _add(self, path: str, entry: dict[str, Any]) -> None:
+        if self._writer is None:
+            self._writer = _EntryWriter(self.directory, self.name)
+        self._writer.add(path, entry)
 
     def project(self, key: str) -> list[Any] | None:
         """The cross-file rules' findings of a scan whose inputs had this key (kept in a
@@ -258,33 +262,21 @@ class ScanCache:
     # --- writing ---------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write what this scan added: the files' entries merged with the partition's (then
-        let go, so a large scan does not hold them while it reports) and the cross-file
-        findings.  A cache that cannot be written is no error (the next scan is cold)."""
-        if self._new:
-            stamp = int(time.time())
-            used = f',"used":{stamp}}}'
-            # the entries this scan kept or added are the newest: older ones fill up to the
-            # bound, the least recently used dropped first
-            new, self._new = self._new, {}
-            old = [(path, entry) for path, entry in self._load().items() if path not in new]
+        """Finish the cache file this scan wrote: its entries, then the partition's other
+        entries (the least recently used dropped beyond the bound), renamed into place;
+        and the cross-file findings.  A cache that cannot be written is no error (the next
+        scan is cold)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            old = [(path, entry) for path, entry in self._load().items()
+                   if path not in writer.paths]
             self._entries = None
-            room = max(0, MAX_ENTRIES - len(new))
+            room = max(0, MAX_ENTRIES - len(writer.paths))
             if len(old) > room:
                 old = sorted(old, key=lambda kv: _used(kv[1]), reverse=True)[:room]
-            keep = list(new)[:MAX_ENTRIES]
-
-            def added() -> Iterator[str]:
-                for path in keep:  # each entry's text is let go once written
-                    yield json.dumps(path) + ":" + new.pop(path)[:-1] + used
-
-            head = json.dumps({"magic": MAGIC, "format": FORMAT, "partition": self.name},
-                              separators=(",", ":"))
-            parts = itertools.chain(
-                added(), (json.dumps(path) + ":" + _entry_text(entry) for path, entry in old))
-            if _write_text(self.directory, self.path,
-                           itertools.chain((head[:-1] + ',"files":{',),
-                                           _commas(parts), ("}}",))):
+            for path, entry in old:
+                writer.add(path, entry, stamp=False)
+            if writer.finish(self.path):
                 self._trim()
         if self._new_project is not None:
             _write_json(self.directory, self.project_path, self._new_project)
@@ -325,19 +317,12 @@ def _read_json(path: str) -> Any:
 
 def _write_json(directory: str, path: str, data: Any) -> bool:
     """Write ``data`` to ``path`` atomically: a temporary file renamed into place."""
-    return _write_text(directory, path, (json.dumps(data, separators=(",", ":")),))
-
-
-def _write_text(directory: str, path: str, chunks: Iterable[str]) -> bool:
-    """Write the text ``chunks`` make to ``path`` atomically (a temporary file renamed
-    into place), one chunk at a time."""
     try:
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                for chunk in chunks:
-                    fh.write(chunk)
+                fh.write(json.dumps(data, separators=(",", ":")))
             os.replace(tmp, path)
         except BaseException:
             _remove(tmp)
@@ -347,18 +332,61 @@ def _write_text(directory: str, path: str, chunks: Iterable[str]) -> bool:
     return True
 
 
-def _entry_text(entry: dict[str, Any]) -> str:
-    """One entry as compact JSON, without ``used`` (stamped when saved)."""
-    if "used" in entry:
-        entry = {k: v for k, v in entry.items() if k != "used"}
-    return json.dumps(entry, separators=(",", ":"))
+class _EntryWriter:
+    """A partition's next cache file, written entry by entry to a temporary file in the
+    cache directory; ``finish`` renames it into place (concurrent scans never see half a
+    cache: the last one to finish wins, each complete).  Once writing fails it writes
+    nothing more, and ``finish`` leaves the cache as it was."""
 
+    def __init__(self, directory: str, name: str) -> None:
+        self.paths: set[str] = set()
+        self.stamp = int(time.time())
+        self.tmp = ""
+        self.fh: Any = None
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+            self.fh = os.fdopen(fd, "w", encoding="utf-8")
+            head = json.dumps({"magic": MAGIC, "format": FORMAT, "partition": name},
+                              separators=(",", ":"))
+            self.fh.write(head[:-1] + ',"files":{')
+        except OSError:
+            self._fail()
 
-def _commas(parts: Iterable[str]) -> Iterator[str]:
-    first = True
-    for part in parts:
-        yield part if first else "," + part
-        first = False
+    def add(self, path: str, entry: dict[str, Any], stamp: bool = True) -> None:
+        """Write ``entry`` (stamped as used now, unless ``stamp`` is False); the first entry
+        for a path wins, and at most ``MAX_ENTRIES`` are written."""
+        if self.fh is None or path in self.paths or len(self.paths) >= MAX_ENTRIES:
+            return
+        if stamp:
+            entry = {**entry, "used": self.stamp}
+        text = json.dumps(path) + ":" + json.dumps(entry, separators=(",", ":"))
+        try:
+            self.fh.write("," + text if self.paths else text)
+        except OSError:
+            self._fail()
+            return
+        self.paths.add(path)
+
+    def finish(self, path: str) -> bool:
+        if self.fh is None:
+            return False
+        try:
+            self.fh.write("}}")
+            self.fh.close()
+            os.replace(self.tmp, path)
+        except OSError:
+            self._fail()
+            return False
+        return True
+
+    def _fail(self) -> None:
+        if self.fh is not None:
+            with contextlib.suppress(OSError):
+                self.fh.close()
+        self.fh = None
+        if self.tmp:
+            _remove(self.tmp)
 
 
 def _racy(sig: list[int]) -> bool:

@@ -19,8 +19,11 @@ passed explicitly (options and rules), so ``fork``, ``spawn`` and ``forkserver``
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from netlint.check import Checker
 from netlint.discovery import STDIN, FileEntry, ReadProblem
@@ -29,6 +32,9 @@ from netlint.options import ScanOptions
 from netlint.plan import RulePlan
 from netlint.registry import Rule
 from netlint.source import Source, Span
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _CHECKER: Checker | None = None  # the worker's checker, built once per process
 
@@ -45,7 +51,13 @@ def _check_chunk(entries: Sequence[FileEntry]) -> list[FileResult]:
     checker = _CHECKER
     assert checker is not None, "worker not initialised"
     # keeps only the documents project rules read
-    return [checker.check_file(entry, check=True) for entry in entries]
+    results = [checker.check_file(entry, check=True) for entry in entries]
+    for result in results:
+        for doc in (*result.documents, *result.unclassified):
+            # a document travels without its caches (Document.__getstate__), and here they
+            # would be a cycle that nothing collects (the collector is off)
+            doc.cache.clear()
+    return results
 
 
 def _chunks(entries: Sequence[FileEntry], jobs: int) -> list[Sequence[FileEntry]]:
@@ -67,12 +79,35 @@ def _run_chunks(checker: Checker, chunks: list[Sequence[FileEntry]], jobs: int
                              initializer=_init_worker,
                              initargs=(checker.options, checker.plan.all_rules,
                                        checker.build_entries)) as pool:
-        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
-        for future in futures:
+        # a few chunks per worker in flight, each let go once consumed: submitted all at
+        # once, the futures held every file's result until the end of the scan
+        pending: deque[Future[list[FileResult]]] = deque()
+        upcoming = iter(chunks)
+        for chunk in itertools.islice(upcoming, jobs * 4):
+            pending.append(pool.submit(_check_chunk, chunk))
+        while pending:
+            future = pending.popleft()
             try:
-                yield future.result()
+                outcome: list[FileResult] | str = future.result()
             except BrokenProcessPool:
-                yield "a worker process died while scanning it (killed or out of memory?)"
+                outcome = "a worker process died while scanning it (killed or out of memory?)"
+            del future
+            for chunk in itertools.islice(upcoming, 1):
+                try:
+                    pending.append(pool.submit(_check_chunk, chunk))
+                except BrokenProcessPool:  # the pool is broken: its futures say so
+                    pending.append(_broken())
+            yield outcome
+
+
+def _broken() -> Future[list[FileResult]]:
+    """A future that failed as a broken pool's do."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    future: Future[list[FileResult]] = Future()
+    future.set_exception(BrokenProcessPool("the process pool is broken"))
+    return future
 
 
 def _lost(checker: Checker, entry: FileEntry, why: str) -> FileResult:
