@@ -179,18 +179,13 @@ class Checker:
     def _fixes(self, result: FileResult) -> dict[Finding, Any]:
         """The fix of each fixable finding of the document-scope rules, computed on the
         parse at hand (a report would otherwise parse the file again for them)."""
-        from netlint.fix.report import file_fixes
-        from netlint.fix.spec import rule_fix
+        from netlint.fix.report import file_fixes, fixable
 
         source, docs = result.source, result.parsed
         if source is None or docs is None:
             return {}
-        rules = self.plan.all_rules
-        work = []
-        for f in result.rule_findings:
-            spec = rule_fix(rules.get(f.rule_id))
-            if spec is not None and f.path == source.path:
-                work.append((f, spec))
+        work = [(f, spec) for f, spec in fixable(result.rule_findings, self.plan.all_rules)
+                if f.path == source.path]
         return file_fixes(source.path, source.text, work, docs) if work else {}
 
     def finish(self, results: Iterable[FileResult], stats: ScanStats, check: bool) -> Loaded:
@@ -229,8 +224,7 @@ class Checker:
         # compared by file identity: one stat per context file (a real path costs one per
         # directory level, and pre-commit runs this over the whole repository)
         ids = {i for i in map(_file_id, scanned) if i is not None}
-        extra = [e for e in entries if e.path != "-" and e.path not in scanned
-                 and _file_id(e.path) not in ids]
+        extra = [e for e in entries if e.path != "-" and _file_id(e.path) not in ids]
         if not extra:
             return
         # read problems there are not ours to report, nor rule findings
@@ -542,8 +536,7 @@ def _file_id(path: str) -> tuple[int, int] | None:
 
 def _encode_fixes(result: FileResult) -> list[Any]:
     """The file's computed fixes by the index of their finding in ``rule_findings``:
-    ``[i]`` (no fix) or ``[i, description, safety, line, column, end line, end column,
-    text]``."""
+    ``[i]`` (no fix) or ``[i, *FindingFix.encode()]``."""
     if not result.fixes:
         return []
     out: list[Any] = []
@@ -551,17 +544,12 @@ def _encode_fixes(result: FileResult) -> list[Any]:
         if finding not in result.fixes:
             continue
         fix = result.fixes[finding]
-        if fix is None:
-            out.append([i])
-        else:
-            r = fix.replacement
-            out.append([i, fix.description, fix.safety, r.start_line, r.start_column,
-                        r.end_line, r.end_column, r.text])
+        out.append([i] if fix is None else [i, *fix.encode()])
     return out
 
 
 def _decode_fixes(data: Any, findings: list[Finding]) -> dict[Finding, Any]:
-    from netlint.fix.report import FindingFix, Replacement
+    from netlint.fix.report import decode_fix
 
     if type(data) is not list:
         raise BadEntry
@@ -570,16 +558,5 @@ def _decode_fixes(data: Any, findings: list[Finding]) -> dict[Finding, Any]:
         if type(item) is not list or not item or type(item[0]) is not int \
                 or not 0 <= item[0] < len(findings):
             raise BadEntry
-        finding = findings[item[0]]
-        if len(item) == 1:
-            out[finding] = None
-            continue
-        if len(item) != 8:
-            raise BadEntry
-        _, description, safety, line, column, end_line, end_column, text = item
-        if not all(type(v) is str for v in (description, safety, text)) or not all(
-                type(v) is int for v in (line, column, end_line, end_column)):
-            raise BadEntry
-        out[finding] = FindingFix(description, safety,
-                                  Replacement(line, column, end_line, end_column, text))
+        out[findings[item[0]]] = decode_fix(item[1:]) if len(item) > 1 else None
     return out

@@ -18,12 +18,12 @@ not verify is split in halves, down to edits verified alone.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from netlint.findings import Finding
-from netlint.fix.apply import _with_splice, order_ops, verify
+from netlint.fix.apply import _document_regions, _with_splice, order_ops, verify
 from netlint.fix.intended import applied
 from netlint.fix.plan import Op, ops_for, position_index
 from netlint.fix.spec import FixSpec, rule_fix
@@ -60,6 +60,12 @@ class FindingFix:
                                   "end_line": r.end_line, "end_column": r.end_column,
                                   "text": r.text}]}
 
+    def encode(self) -> list[Any]:
+        """As the incremental cache keeps it (see :func:`decode_fix`)."""
+        r = self.replacement
+        return [self.description, self.safety, r.start_line, r.start_column, r.end_line,
+                r.end_column, r.text]
+
     def as_sarif(self, artifact: dict[str, Any]) -> dict[str, Any]:
         r = self.replacement
         return {
@@ -76,6 +82,29 @@ class FindingFix:
         }
 
 
+def decode_fix(data: Any) -> FindingFix:
+    """What :meth:`FindingFix.encode` wrote (ValueError when it is not that)."""
+    if type(data) is not list or len(data) != 7:
+        raise ValueError("not a fix")
+    description, safety, line, column, end_line, end_column, text = data
+    if not all(type(v) is str for v in (description, safety, text)) or not all(
+            type(v) is int for v in (line, column, end_line, end_column)):
+        raise ValueError("not a fix")
+    return FindingFix(description, safety, Replacement(line, column, end_line, end_column,
+                                                       sys.intern(text)))
+
+
+def fixable(findings: Iterable[Finding], rules: Mapping[str, Any]
+            ) -> list[tuple[Finding, FixSpec]]:
+    """The findings whose rule declares a fix, each with that fix."""
+    out = []
+    for f in findings:
+        spec = rule_fix(rules.get(f.rule_id))
+        if spec is not None:
+            out.append((f, spec))
+    return out
+
+
 def finding_fixes(result: Any) -> dict[Finding, FindingFix]:
     """The fix of each reported finding that has one (the edit it makes alone).  The check
     step computed most of them (``result.fixes``, where a finding without a fix maps to
@@ -85,14 +114,11 @@ def finding_fixes(result: Any) -> dict[Finding, FindingFix]:
     by_file: dict[str, list[tuple[Finding, FixSpec]]] = {}
     out: dict[Finding, FindingFix] = {}
     for f in result.findings:
-        if f in known:
-            fix = known[f]
-            if fix is not None:
-                out[f] = fix
-            continue
-        spec = rule_fix(result.rules.get(f.rule_id))
-        if spec is not None:
-            by_file.setdefault(f.path, []).append((f, spec))
+        fix = known.get(f)
+        if fix is not None:
+            out[f] = fix
+    for f, spec in fixable((f for f in result.findings if f not in known), result.rules):
+        by_file.setdefault(f.path, []).append((f, spec))
     for path, work in by_file.items():
         source = result.sources.get(path)
         if source is None:
@@ -167,27 +193,20 @@ class _Verifier:
         self.regions = self._regions(text, docs) if len(docs) > 1 else None
 
     def _regions(self, text: str, docs: list[Document]) -> dict[int, tuple[int, int]] | None:
+        """Each document's region as offsets (the line regions ruamel.yaml's path edits
+        too, see apply.py)."""
         if any(c in text for c in self.ODD_BREAKS):
             return None
         lines = text.split("\n")
+        by_line = _document_regions(lines, docs)
+        if by_line is None:
+            return None
         starts = [0]
-        for text_line in lines[:-1]:
-            starts.append(starts[-1] + len(text_line) + 1)
-        regions: dict[int, tuple[int, int]] = {}
-        for i, doc in enumerate(docs):
-            line, column = doc.start
-            if column != 0 or line >= len(lines):
-                return None
-            if i + 1 == len(docs):
-                regions[doc.index] = (starts[line], len(text))
-                break
-            following = docs[i + 1].start[0]
-            separator = next((k for k in range(min(following, len(lines) - 1), line, -1)
-                              if lines[k].startswith("---")), None)
-            if separator is None or separator == following:
-                return None
-            regions[doc.index] = (starts[line], starts[separator])
-        return regions
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        end = len(text)
+        return {index: (min(starts[first], end), min(starts[last], end))
+                for index, (first, last) in by_line.items()}
 
     def __call__(self, batch: list[_Edit]) -> bool:
         try:
