@@ -383,3 +383,17 @@ def test_a_report_never_shows_a_fix_that_does_not_verify(
         _, fixes = _report_fixes(tmp_path, **options)
         assert fixes and not any("runAsNonRoot" in fix.replacement.text
                                  for fix in fixes.values())
+
+
+def test_a_file_too_large_for_its_number_of_fixes_gets_none_in_reports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each fix in a report costs a copy of its file's text: past a bound (bytes x
+    fixable findings) the file's findings are reported without fixes, both ways."""
+    from netlint.fix import report
+
+    (tmp_path / "crowded.yaml").write_text(CROWDED)
+    assert _report_fixes(tmp_path)[1]
+    monkeypatch.setattr(report, "MAX_SPLICE_PER_FILE", len(CROWDED) * 2)
+    for options in ({}, {"finding_fixes": True}):
+        result, fixes = _report_fixes(tmp_path, **options)
+        assert result.findings and not fixes  # type: ignore[attr-defined]

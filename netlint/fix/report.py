@@ -34,6 +34,9 @@ from netlint.yamlnodes import Document, parse_documents
 # a report spends at most this re-parsing one file to verify its fixes (bytes x parses;
 # one parse at least)
 MAX_WORK_PER_FILE = 64 << 20
+# and at most this splicing its fixes, each a copy of the text (bytes x fixable findings):
+# a 10 MB list of thousands of pods gets no fixes rather than a scan that never ends
+MAX_SPLICE_PER_FILE = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ def file_fixes(path: str, text: str, work: list[tuple[Finding, FixSpec]],
     """Each finding's fix in one file (None: it has none here).  ``docs``: ``text``
     already parsed (every document, in order, values as parsed)."""
     out: dict[Finding, FindingFix | None] = {f: None for f, _ in work}
+    if len(text) * len(work) > MAX_SPLICE_PER_FILE:
+        return out
     if docs is None:
         docs, error = parse_documents(Source(path, text))
         if error is not None:
