@@ -21,7 +21,7 @@ LINE_BREAK_CHARS = "\r\n\x85\u2028\u2029"
 _OTHER_BREAKS = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """A 1-based, inclusive-start, exclusive-end region of one file.
 

@@ -39,7 +39,7 @@ MAX_WORK_PER_FILE = 64 << 20
 MAX_SPLICE_PER_FILE = 1 << 30
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replacement:
     """Replace the 1-based region (end column exclusive; empty = insert) by ``text``."""
 
@@ -50,7 +50,7 @@ class Replacement:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FindingFix:
     description: str
     safety: str
