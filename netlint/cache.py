@@ -238,6 +238,13 @@ class ScanCache:
         entry["sig"] = now
         entry["racy"] = _racy(now)
         entry["hash"] = text_hash(text) if text is not None else None
+        old = self._load().get(path)
+        if old is not None and old.get("sig") == now and not entry["racy"] and (
+                {k: v for k, v in old.items() if k != "used"}
+                == json.loads(json.dumps(entry))):
+            # what the cache holds already (a Compose file, assembled afresh every scan):
+            # one new entry would make save() write the whole partition again
+            return
         self._add(path, entry)
 
     def _add(self, path: str, entry: dict[str, Any]) -> None:

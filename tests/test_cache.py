@@ -508,3 +508,25 @@ def test_context_records_stay_encoded_until_the_cross_file_rules_run(
     # the policy no longer selects web: its egress is not isolated now
     assert any(f.rule_id == "workload-egress-not-isolated" and "web" in f.message
                for f in warm.findings)
+
+
+def test_a_scan_with_nothing_changed_leaves_the_cache_file_alone(tree: Path,
+                                                                tmp_path: Path) -> None:
+    """A Compose file is assembled afresh every scan and its entry put again: an entry the
+    same as the stored one must not make the whole partition be written again."""
+    past = os.stat(tree).st_mtime - 3600  # not racy: older than the cache's racy window
+    for path in tree.rglob("*"):
+        os.utime(path, (past, past))
+    _scan([tree], tmp_path / "cache")
+    before = os.stat(_cache_file(tmp_path / "cache"))
+    warm, _ = _scan([tree], tmp_path / "cache")
+    after = os.stat(_cache_file(tmp_path / "cache"))
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert any(f.path.endswith("compose.yaml") for f in warm.findings)
+    # a changed Compose file is written again
+    compose = tree / "compose.yaml"
+    compose.write_text(compose.read_text().replace("services:", "services:\n  extra:\n"
+                                                   "    image: busybox", 1))
+    os.utime(compose, (past, past))
+    _scan([tree], tmp_path / "cache")
+    assert os.stat(_cache_file(tmp_path / "cache")).st_ino != before.st_ino
