@@ -102,6 +102,28 @@ def test_streamed_json_report_is_the_rendered_text(include_suppressed: bool) -> 
     assert json.loads(out.getvalue())["findings"] == []
 
 
+def test_json_finding_texts_are_the_encoded_items() -> None:
+    """The JSON report writes each finding's text key by key (a faster path than building
+    and encoding a dict): with every optional member, fixes, and text JSON must escape, it
+    is what encoding the finding's dict gives."""
+    import dataclasses
+    import io
+
+    result = scan([str(BAD)], finding_fixes=True)
+    assert result.fixes, "the fixture must have fixable findings"
+    odd = "é \u2028 \x01 \"q\" \\ \U0001f600\n"
+    result.findings = [dataclasses.replace(
+        f, suppressed=i % 2 == 0, suppression_reason=f"why {odd}" if i % 2 == 0 else "",
+        related=((f.path + odd, f.span, "values line " + odd),) if i % 3 == 0 else (),
+        context=f.context + odd) for i, f in enumerate(result.findings)]
+    out = io.StringIO()
+    json_report.render_to(result, out)
+    assert out.getvalue() == json_report.render(result)
+    parsed = json.loads(out.getvalue())["findings"]
+    assert any("fix" in item for item in parsed)
+    assert any("related" in item and "suppression_reason" in item for item in parsed)
+
+
 @pytest.mark.parametrize(("raw", "escaped"), [
     ("a%b", "a%25b"), ("line1\nline2", "line1%0Aline2"), ("cr\r", "cr%0D"),
 ])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring as _encode_str
 from typing import Any, TextIO
 
 from netlint import __version__
@@ -107,10 +108,10 @@ def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False)
     head = json.dumps(_document(result, _counts(result), []), indent=2, ensure_ascii=False)
     assert head.endswith('"findings": []\n}')
     first = True
-    for item in _items(result, include_suppressed):
+    for text in _item_texts(result, include_suppressed):
         out.write(head[:-len("]\n}")] + "\n" if first else ",\n")
         first = False
-        out.write(_item_text(item))
+        out.write(text)
     out.write(head + "\n" if first else "\n  ]\n}\n")
 
 
@@ -118,3 +119,66 @@ def _item_text(item: dict[str, Any]) -> str:
     """``json.dumps(item, indent=2, ensure_ascii=False)`` at the depth of the findings list
     (two levels in)."""
     return "    " + indented_json(item, 2)
+
+
+# the text of one finding, key by key, as _item_text writes the dict _items builds: a warm
+# scan's report is tens of thousands of findings, and building a dict per finding to walk
+# it again cost more than the rest of the report (tests/test_reports.py compares the two)
+_IN = ",\n      "
+
+
+def _item_texts(result: ScanResult, include_suppressed: bool) -> Iterator[str]:
+    findings = list(result.findings)
+    if include_suppressed:
+        findings = sorted(findings + result.suppressed)
+    root = repository_root()
+    paths: dict[str, tuple[str, str]] = {}  # path -> its JSON text, its repository URI
+    rules: dict[str, tuple[str, str]] = {}  # rule -> its JSON text, its title and tags
+    from netlint.fix.report import finding_fixes
+
+    fixes = finding_fixes(result)
+    for f in findings:
+        path = paths.get(f.path)
+        if path is None:
+            path = paths[f.path] = (_encode_str(f.path), relative_uri(f.path, root))
+        rule_texts = rules.get(f.rule_id)
+        if rule_texts is None:
+            rule = result.rules.get(f.rule_id)
+            rule_texts = rules[f.rule_id] = (_encode_str(f.rule_id), (
+                _IN + '"title": ' + _encode_str(rule.title if rule else f.rule_id)
+                + _IN + '"tags": ' + indented_json(list(rule.tags) if rule else [], 3)))
+        span = f.span
+        parts = [
+            '    {\n      "rule": ', rule_texts[0],
+            _IN, '"severity": ', _encode_str(f.severity.value),
+            _IN, '"path": ', path[0],
+            _IN, '"line": ', int.__repr__(span.start_line),
+            _IN, '"column": ', int.__repr__(span.start_column),
+            _IN, '"end_line": ', int.__repr__(span.end_line),
+            _IN, '"end_column": ', int.__repr__(span.end_column),
+            _IN, '"message": ', _encode_str(f.message),
+            rule_texts[1],
+            _IN, '"fingerprint": ', _encode_str(stable_fingerprint(f.rule_id, path[1],
+                                                                   f.context)),
+            _IN, '"suppressed": ', "true" if f.suppressed else "false",
+        ]
+        if f.suppressed:
+            parts += [_IN, '"suppression_reason": ', _encode_str(f.suppression_reason)]
+        if f.related:
+            parts += [_IN, '"related": ', indented_json(
+                [{"path": p, "line": s.start_line, "column": s.start_column,
+                  "message": message} for p, s, message in f.related], 3)]
+        fix = fixes.get(f)
+        if fix is not None:
+            r = fix.replacement
+            parts += [_IN, '"fix": {\n        "description": ', _encode_str(fix.description),
+                      ',\n        "safety": ', _encode_str(fix.safety),
+                      ',\n        "replacements": [\n          {\n            "line": ',
+                      int.__repr__(r.start_line),
+                      ',\n            "column": ', int.__repr__(r.start_column),
+                      ',\n            "end_line": ', int.__repr__(r.end_line),
+                      ',\n            "end_column": ', int.__repr__(r.end_column),
+                      ',\n            "text": ', _encode_str(r.text),
+                      "\n          }\n        ]\n      }"]
+        parts.append("\n    }")
+        yield "".join(parts)
