@@ -109,9 +109,13 @@ class RulePlan:
     def _project_kinds(self) -> frozenset[str]:
         """Kinds of documents the selected project-scope rules read: a template's
         ``PROJECT_KINDS``, every kind when it declares none; none for a template that
-        collects records of them (``COLLECT``) instead."""
+        collects records of them (``COLLECT``) instead, or that does nothing without an
+        option the scan lacks (``ONLY_WITH``, the name of a ``ScanOptions`` flag)."""
         kinds: set[str] = set()
         for rule in self.project_rules:
+            only_with = getattr(rule.module, "ONLY_WITH", None)
+            if only_with is not None and not getattr(self.options, only_with):
+                continue  # an opt-in template, not asked for: it reads nothing
             if getattr(rule.module, "COLLECT", None) is None:
                 kinds.update(getattr(rule.module, "PROJECT_KINDS", KINDS))
         return frozenset(kinds)

@@ -530,3 +530,37 @@ def test_a_scan_with_nothing_changed_leaves_the_cache_file_alone(tree: Path,
     os.utime(compose, (past, past))
     _scan([tree], tmp_path / "cache")
     assert os.stat(_cache_file(tmp_path / "cache")).st_ino != before.st_ino
+
+
+def test_envoy_files_are_not_parsed_again_on_a_warm_scan(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    """The cross-file Envoy rule (LDS listeners tunnelling to CDS clusters) reads records
+    the cache keeps, so a warm scan parses no Envoy file; its findings are a cold scan's,
+    and they follow an edit of the listener file."""
+    import shutil
+
+    from netlint import load
+
+    fixtures = Path(__file__).parent / "fixtures" / "envoy-cluster-plaintext-external"
+    tree = tmp_path / "envoy"
+    shutil.copytree(fixtures, tree)
+    monkeypatch.chdir(tmp_path)
+    options: dict[str, object] = {"select": ["envoy-cluster-plaintext-external"]}
+    cold, _ = _scan([tree], None, **options)
+    assert any("terminating-lds-cds" in f.path for f in cold.findings)
+    _scan([tree], tmp_path / "cache", **options)
+    parsed: list[str] = []
+    real = load.parse_documents
+    monkeypatch.setattr(load, "parse_documents",
+                        lambda source: parsed.append(source.path) or real(source))
+    warm, engine = _scan([tree], tmp_path / "cache", **options)
+    assert parsed == [] and _counts(engine)[1] == 0
+    assert _reports(warm) == _reports(cold)
+    # the passthrough deployment's listeners no longer tunnel: its cluster is reported
+    lds = tree / "pass" / "passthrough-lds-cds" / "lds.yaml"
+    lds.write_text(lds.read_text().replace("cluster: api", "cluster: elsewhere"))
+    edited, _ = _scan([tree], tmp_path / "cache", **options)
+    assert parsed == [str(lds.relative_to(tmp_path))]
+    assert _reports(edited) == _reports(_scan([tree], None, **options)[0])
+    assert any("passthrough-lds-cds" in f.path for f in edited.findings)

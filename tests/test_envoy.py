@@ -138,9 +138,11 @@ def test_envoy_validate_flag_reports_rejection() -> None:
 def test_index_groups_a_bootstrap_with_its_lds_and_cds_files() -> None:
     case = FIXTURES / "envoy-cluster-plaintext-external/pass/passthrough-lds-cds"
     entries, _ = discover([str(case)])
-    loaded = Engine(ScanOptions()).load(entries, ScanStats())
+    # --envoy-validate keeps the Envoy documents (one rule reads them whole then)
+    loaded = Engine(ScanOptions(envoy_validate=True)).load(entries, ScanStats())
     index = build_index(loaded.documents)
     names = {Path(d.source.path).name: d for d in loaded.documents}
+    assert set(names) == {"envoy.yaml", "lds.yaml", "cds.yaml"}
     assert {Path(d.source.path).name for d in index.related(names["cds.yaml"])} == {
         "envoy.yaml", "lds.yaml", "cds.yaml"}
     resolved = {(kind, ref): Path(doc.source.path).name if doc else None
@@ -204,7 +206,15 @@ def test_envoy_templates_never_raise_on_arbitrary_shapes() -> None:
         for rule, module in templates:
             ctx = RuleContext(rule, ScanOptions(), {})  # type: ignore[arg-type]
             if getattr(module, "SCOPE", "") == "project":
-                list(module.check_project(Project([doc]), rule.params, ctx))  # type: ignore[attr-defined]
+                found = list(module.check_project(Project([doc]), rule.params, ctx))  # type: ignore[attr-defined]
+                collected = getattr(module, "COLLECT", None)
+                if collected is not None:  # records as the cache keeps them: the same
+                    name, collect, (encode, decode) = collected
+                    data = encode(collect(doc, ScanOptions()), doc.source)
+                    if data is not None:
+                        record = decode(json.loads(json.dumps(data)), doc.source)
+                        assert list(module.check_project(  # type: ignore[attr-defined]
+                            Project([], {name: [record]}), rule.params, ctx)) == found
             else:
                 list(module.check(doc, rule.params, ctx))  # type: ignore[attr-defined]
         build_index([doc])

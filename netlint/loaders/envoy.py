@@ -14,13 +14,15 @@ The index is built once per scan and kept in ``ctx.shared``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from netlint.model.envoy import EnvoyConfig, dynamic_resource_paths, envoy_config
 from netlint.yamlnodes import Document, Path
 
 SHARED_KEY = "envoy.index"
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,34 +48,48 @@ def _norm(path: str) -> str:
 
 def build_index(documents: Iterable[Document]) -> EnvoyIndex:
     docs = [d for d in documents if d.kind == "envoy"]
-    by_path: dict[str, list[Document]] = {}
-    by_name: dict[str, list[Document]] = {}
-    for d in docs:
-        by_path.setdefault(_norm(d.source.path), []).append(d)
-        by_name.setdefault(os.path.basename(d.source.path), []).append(d)
     index = EnvoyIndex()
-    for boot in docs:
-        refs = dynamic_resource_paths(boot)
+    index.groups, index.references = deployments(
+        docs, lambda d: d.source.path, dynamic_resource_paths)
+    return index
+
+
+def deployments(items: Sequence[T], path_of: Callable[[T], str],
+                references_of: Callable[[T], Sequence[tuple[str, str, Path]]]
+                ) -> tuple[dict[int, list[T]], list[tuple[T, Path, str, str, T | None]]]:
+    """The deployments of Envoy documents or of records that stand for them (rules that
+    collect records while loading group those): ``id(item)`` -> the items deployed with
+    it, and each file reference (bootstrap, path in it, kind, referenced file, the item it
+    resolved to or None).  ``path_of``: the item's file; ``references_of``: its
+    ``dynamic_resource_paths``."""
+    by_path: dict[str, list[T]] = {}
+    by_name: dict[str, list[T]] = {}
+    for d in items:
+        by_path.setdefault(_norm(path_of(d)), []).append(d)
+        by_name.setdefault(os.path.basename(path_of(d)), []).append(d)
+    groups: dict[int, list[T]] = {}
+    references: list[tuple[T, Path, str, str, T | None]] = []
+    for boot in items:
+        refs = references_of(boot)
         if not refs:
             continue
         group = [boot]
-        base = os.path.dirname(boot.source.path)
+        base = os.path.dirname(path_of(boot))
         for kind, ref, path in refs:
             name = os.path.basename(ref)
             candidates = (
                 by_path.get(_norm(os.path.join(base, ref)))
-                or [d for d in by_name.get(name, ()) if _norm(os.path.dirname(d.source.path))
+                or [d for d in by_name.get(name, ()) if _norm(os.path.dirname(path_of(d)))
                     == _norm(base)]
                 or (by_name[name] if len(by_name.get(name, ())) == 1 else [])
             )
             candidates = [d for d in candidates if d is not boot]
-            index.references.append((boot, path, kind, ref, candidates[0] if candidates
-                                     else None))
+            references.append((boot, path, kind, ref, candidates[0] if candidates else None))
             group.extend(d for d in candidates if d not in group)
         for d in group:
-            merged = index.groups.setdefault(id(d), [])
+            merged = groups.setdefault(id(d), [])
             merged.extend(x for x in group if x not in merged)
-    return index
+    return groups, references
 
 
 def scan_index(shared: dict[str, object], documents: Iterable[Document]) -> EnvoyIndex:

@@ -20,6 +20,8 @@ It declares:
   the incremental cache keep the records as plain data (see ``plan.Codec``);
 * optionally ``scope(options) -> "document" | "project"`` when the scope depends on the
   options (a module with both ``check`` and ``check_project``, e.g. the PSS controls).
+* optionally ``ONLY_WITH = "<ScanOptions flag>"`` (project scope) for an opt-in template
+  that reports nothing unless the flag is set: its ``PROJECT_KINDS`` are not kept then;
 
 Templates report *paths*; the engine turns them into exact spans.  A violation of a
 project-scope template names the document its path is relative to.

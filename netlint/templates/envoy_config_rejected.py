@@ -23,6 +23,8 @@ from netlint.yamlnodes import Document, Path
 SCOPE = "project"
 TARGETS = ("envoy",)
 PROJECT_KINDS = ("envoy",)  # reads Envoy documents only
+# reports nothing without --envoy-validate: its documents are not kept for it then
+ONLY_WITH = "envoy_validate"
 PARAMS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
