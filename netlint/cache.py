@@ -180,6 +180,7 @@ class ScanCache:
         self.directory = directory
         self.path = os.path.join(directory, f"{name}.json")
         self.project_path = os.path.join(directory, f"{name}.project.json")
+        self.fixes_path = os.path.join(directory, f"{name}.fixes.json")
         self.name = name
         self._entries: dict[str, dict[str, Any]] | None = None
         # the entries this scan adds go straight to the next cache file, a temporary file
@@ -187,6 +188,8 @@ class ScanCache:
         # end, were 150 MB as nested lists and still 65 MB as JSON text
         self._writer: _EntryWriter | None = None
         self._new_project: dict[str, Any] | None = None
+        self._fixes: dict[str, Any] | None = None  # path -> [text hash, work, fixes]
+        self._fixes_changed = False
         self.hits = 0  # files taken from the cache (counted by the checker)
         self.misses = 0
 
@@ -266,6 +269,26 @@ class ScanCache:
         self._new_project = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
                              "key": key, "findings": findings}
 
+    def report_fixes(self, path: str) -> list[Any] | None:
+        """What :meth:`put_report_fixes` stored for ``path``: the fixes of the findings
+        the check step could not fix on its own parse (Compose and cross-file findings),
+        kept in ``<partition>.fixes.json``."""
+        if self._fixes is None:
+            data = _read_json(self.fixes_path)
+            self._fixes = {}
+            if (isinstance(data, dict) and data.get("magic") == MAGIC
+                    and data.get("format") == FORMAT and data.get("partition") == self.name
+                    and isinstance(data.get("files"), dict)):
+                self._fixes = data["files"]
+        stored = self._fixes.get(path)
+        return stored if isinstance(stored, list) else None
+
+    def put_report_fixes(self, path: str, value: list[Any]) -> None:
+        if self.report_fixes(path) != value:
+            assert self._fixes is not None
+            self._fixes[path] = value
+            self._fixes_changed = True
+
     # --- writing ---------------------------------------------------------------------
 
     def save(self) -> None:
@@ -288,6 +311,12 @@ class ScanCache:
         if self._new_project is not None:
             _write_json(self.directory, self.project_path, self._new_project)
             self._new_project = None
+        if self._fixes_changed and self._fixes is not None:
+            # bounded like the entries: the files of the last scans that had such findings
+            files = dict(list(self._fixes.items())[-MAX_ENTRIES:])
+            _write_json(self.directory, self.fixes_path, {
+                "magic": MAGIC, "format": FORMAT, "partition": self.name, "files": files})
+            self._fixes_changed = False
 
     def _trim(self) -> None:
         """Keep the cache directory bounded: the newest ``MAX_PARTITIONS`` cache files,
@@ -311,6 +340,7 @@ class ScanCache:
         for _mtime, full in sorted(caches, reverse=True)[MAX_PARTITIONS:]:
             _remove(full)
             _remove(full[:-len(".json")] + ".project.json")
+            _remove(full[:-len(".json")] + ".fixes.json")
 
 
 def _read_json(path: str) -> Any:

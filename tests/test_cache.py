@@ -303,7 +303,7 @@ def test_context_scan_uses_the_cache(tree: Path, tmp_path: Path) -> None:
 
 def _cache_file(directory: Path) -> Path:
     files = [p for p in directory.iterdir()
-             if p.suffix == ".json" and not p.name.endswith(".project.json")]
+             if p.suffix == ".json" and not p.name.endswith((".project.json", ".fixes.json"))]
     assert len(files) == 1
     return files[0]
 
@@ -402,13 +402,15 @@ def test_the_cache_is_bounded(tree: Path, tmp_path: Path,
     monkeypatch.setattr(cache_module, "MAX_PARTITIONS", 2)
     monkeypatch.setattr(cache_module, "MAX_ENTRIES", 3)
     for version in ("v1.25", "v1.26", "v1.27", "v1.28"):
-        _scan([tree], tmp_path / "cache", pss_version=version)
+        _scan([tree], tmp_path / "cache", pss_version=version, finding_fixes=True)
     files = [p for p in (tmp_path / "cache").iterdir()
-             if p.suffix == ".json" and not p.name.endswith(".project.json")]
+             if p.suffix == ".json" and not p.name.endswith((".project.json", ".fixes.json"))]
     assert len(files) == 2
     assert len([p for p in (tmp_path / "cache").iterdir()
                 if p.name.endswith(".project.json")]) <= 2
-    for path in files:
+    fixes = [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".fixes.json")]
+    assert 1 <= len(fixes) <= 2
+    for path in [*files, *fixes]:
         assert len(json.loads(path.read_text())["files"]) <= 3
 
 
@@ -564,3 +566,37 @@ def test_envoy_files_are_not_parsed_again_on_a_warm_scan(tmp_path: Path,
     assert parsed == [str(lds.relative_to(tmp_path))]
     assert _reports(edited) == _reports(_scan([tree], None, **options)[0])
     assert any("passthrough-lds-cds" in f.path for f in edited.findings)
+
+
+def test_fixes_of_compose_findings_are_cached_with_the_files_text(
+        tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Compose finding's fix (computed after the project is assembled, not on the
+    check step's parse) is kept in the cache with its file's text hash and findings: a
+    warm scan computes no fix at all, and an edit of the file computes its fixes again."""
+    from netlint.fix import report
+
+    computed: list[str] = []
+    real = report.file_fixes
+    monkeypatch.setattr(report, "file_fixes", lambda path, *args, **kwargs: (
+        computed.append(Path(path).name) or real(path, *args, **kwargs)))
+    expected = _reports(_scan([tree], None)[0])  # fixes computed by the reporters
+    assert "compose.yaml" in computed
+    _scan([tree], tmp_path / "cache", finding_fixes=True)
+    computed.clear()
+    warm, _ = _scan([tree], tmp_path / "cache", finding_fixes=True)
+    assert computed == []
+    assert _reports(warm) == expected
+    compose_fixes = [fix for f, fix in warm.fixes.items() if f.path.endswith("compose.yaml")]
+    assert any(fix is not None for fix in compose_fixes)
+    compose = tree / "compose.yaml"
+    compose.write_text(compose.read_text() + "    read_only: false\n")
+    edited, _ = _scan([tree], tmp_path / "cache", finding_fixes=True)
+    assert computed == ["compose.yaml"]
+    assert _reports(edited) == _reports(_scan([tree], None)[0])
+    # a corrupt store of such fixes is ignored and rewritten
+    fixes_file = next((tmp_path / "cache").glob("*.fixes.json"))
+    fixes_file.write_text('{"magic": "netlint-cache", "files": {"x": [1]}}')
+    computed.clear()
+    again, _ = _scan([tree], tmp_path / "cache", finding_fixes=True)
+    assert sorted(computed) == ["compose.yaml", "web-egress.yaml"]  # the cross-file finding
+    assert _reports(again) == _reports(edited)

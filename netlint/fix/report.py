@@ -111,24 +111,31 @@ def fixable(findings: Iterable[Finding], rules: Mapping[str, Any]
 def finding_fixes(result: Any) -> dict[Finding, FindingFix]:
     """The fix of each reported finding that has one (the edit it makes alone).  The check
     step computed most of them (``result.fixes``, where a finding without a fix maps to
-    None); the others (cross-file and Compose findings, files the scan did not keep
-    parsed) are computed here, parsing their files again."""
+    None; the engine adds the rest when its options ask for fixes); any others are
+    computed here, parsing their files again."""
     known: dict[Finding, FindingFix | None] = getattr(result, "fixes", None) or {}
-    by_file: dict[str, list[tuple[Finding, FixSpec]]] = {}
     out: dict[Finding, FindingFix] = {}
     for f in result.findings:
         fix = known.get(f)
         if fix is not None:
             out[f] = fix
-    for f, spec in fixable((f for f in result.findings if f not in known), result.rules):
-        by_file.setdefault(f.path, []).append((f, spec))
-    for path, work in by_file.items():
+    for path, work in remaining_work(result).items():
         source = result.sources.get(path)
         if source is None:
             continue
         out.update((f, fix) for f, fix in file_fixes(path, source.text, work).items()
                    if fix is not None)
     return out
+
+
+def remaining_work(result: Any) -> dict[str, list[tuple[Finding, FixSpec]]]:
+    """Per file, the reported findings with a fix that ``result.fixes`` does not know yet
+    (cross-file and Compose findings: the check step fixes findings on its own parse)."""
+    known: dict[Finding, FindingFix | None] = getattr(result, "fixes", None) or {}
+    by_file: dict[str, list[tuple[Finding, FixSpec]]] = {}
+    for f, spec in fixable((f for f in result.findings if f not in known), result.rules):
+        by_file.setdefault(f.path, []).append((f, spec))
+    return by_file
 
 
 @dataclass
