@@ -12,6 +12,7 @@ small: the violations with their places, never the documents.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,7 +29,7 @@ LEVELS = ("privileged", "baseline", "restricted")
 LABEL_PREFIX = "pod-security.kubernetes.io/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PodViolation:
     rule_id: str
     control: str  # the upstream check id (rule params.control)
@@ -41,7 +42,7 @@ class PodViolation:
     context: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PodRecord:
     namespace: str
     workload: str  # Kind/name
@@ -53,7 +54,7 @@ class PodRecord:
         return [v for v in self.violations if level in v.levels]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NamespaceRecord:
     name: str
     labels: tuple[tuple[str, str], ...]  # the pod-security.kubernetes.io/* labels
@@ -66,6 +67,11 @@ class NamespaceRecord:
 class DocRecord:
     pods: list[PodRecord] = field(default_factory=list)
     namespaces: list[NamespaceRecord] = field(default_factory=list)
+
+
+# the record of every document without pods or Namespaces: one shared empty record, never
+# changed (a large scan holds a record per document until the cross-file rules have run)
+_EMPTY = DocRecord()
 
 
 @cache
@@ -169,7 +175,7 @@ def collect(doc: Document, options: ScanOptions) -> DocRecord:
         src, span = locate(doc, (*pod.obj.path, "kind"))
         record.pods.append(PodRecord(pod.obj.namespace(options.namespace), pod.obj.label,
                                      src, span, tuple(found)))
-    return record
+    return record if record.pods or record.namespaces else _EMPTY
 
 
 # --- the incremental cache stores records as JSON (netlint/cache.py) ------------------
@@ -213,10 +219,14 @@ def decode(data: Any, source: Source) -> DocRecord:
     from netlint.cache import BadEntry
 
     try:
+        if not data["pods"] and not data["namespaces"]:
+            return _EMPTY
         out = DocRecord()
         for ns_name, workload, span, violations in data["pods"]:
+            # rule ids, controls and levels repeat in every pod: one string each
             found = tuple(
-                PodViolation(str(rid), str(control), tuple(map(str, levels)), str(message),
+                PodViolation(sys.intern(str(rid)), sys.intern(str(control)),
+                             tuple(sys.intern(str(level)) for level in levels), str(message),
                              source if placed else None, _span_in(vspan), str(context))
                 for rid, control, levels, message, placed, vspan, context in violations)
             pod_span = _span_in(span)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netlint.loaders.kubernetes import objects, pod_specs
@@ -27,7 +27,15 @@ from netlint.model.metadata import (  # noqa: F401  (re-exported for the templat
     parse_endpoint,
     relative_file,
 )
-from netlint.model.netpol import NetRule, Policy, Tier, namespace_labels, policies_of, tier_of
+from netlint.model.netpol import (
+    NetRule,
+    Policy,
+    PolicyObject,
+    Tier,
+    namespace_labels,
+    policies_of,
+    tier_of,
+)
 from netlint.model.selectors import LabelSelector
 from netlint.model.units import Units
 from netlint.source import Source, Span
@@ -178,8 +186,8 @@ class NetworkModel:
         chosen = {id(q) for q in self.selecting(w)}
         for p in self.candidates(w.namespace):
             # a policy in another file of the unit is named with its file
-            label = (p.label if p.doc.path == w.file
-                     else f"{p.label} ({relative_file(p.doc.path, w.file)})")
+            label = (p.label if p.file == w.file
+                     else f"{p.label} ({relative_file(p.file, w.file)})")
             if id(p) in chosen:
                 if not p.egress_isolating:
                     out.append(f"{label} selects it but does not isolate it for egress")
@@ -408,7 +416,7 @@ def collect(doc: Document, default_ns: str = "default") -> NetDoc:
 
     if doc.kind != "kubernetes":
         return _NOTHING
-    policies = policies_of(doc, default_ns)
+    policies = [_detached(p, doc) for p in policies_of(doc, default_ns)]
     namespaces: list[tuple[str, tuple[Source, Span], dict[str, str] | None]] = []
     tiers: list[Tier] = []
     for obj in objects(doc):
@@ -440,9 +448,29 @@ def collect(doc: Document, default_ns: str = "default") -> NetDoc:
 _NOTHING = NetDoc([], [], [], [])  # read only
 
 
+def _detached(policy: Policy, doc: Document) -> Policy:
+    """A copy of ``policy`` that does not keep its document: the places findings about its
+    rules point at are resolved now (a large scan held every policy's parse tree until
+    the cross-file rules had run)."""
+    from netlint.places import place
+
+    def placed(rules: list[NetRule]) -> list[NetRule]:
+        out = []
+        for r in rules:
+            src, span, context = place(doc, r.path)
+            out.append(replace(r, location=(src, span), context=context))
+        return out
+
+    return replace(policy, obj=PolicyObject(policy.obj.kind, policy.obj.name),
+                   egress=placed(policy.egress), ingress=placed(policy.ingress),
+                   deny=placed(policy.deny), ingress_deny=placed(policy.ingress_deny),
+                   file=doc.path, _sort_key=None)
+
+
 # --- records as plain data, for the incremental cache (netlint/cache.py) -----------------
-# A record whose document holds a policy is not stored (a Policy keeps its document:
-# findings point at its rules); its file is parsed again when the cross-file rules run.
+# A record whose document holds a policy is not stored (policies, their selectors and
+# address sets have no plain-data form yet); its file is parsed again when the cross-file
+# rules run.
 
 def _plain_path(path: Path) -> list[Any] | None:
     if all(type(step) in (str, int) for step in path):

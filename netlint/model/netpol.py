@@ -49,6 +49,7 @@ from netlint.model.cidrs import (
     PortSet,
 )
 from netlint.model.selectors import CalicoSelector, LabelSelector
+from netlint.source import Source, Span
 from netlint.yamlnodes import Document, Path
 
 K8S_ORDER = 1000.0
@@ -80,6 +81,10 @@ class NetRule:
     # Calico egress rules may restrict the local endpoint (source.selector/notSelector)
     local: CalicoSelector | None = None
     local_not: CalicoSelector | None = None
+    # where ``path`` is and the identity of a finding there (``places.place``), resolved
+    # when the policy's record is collected: the record does not keep the document
+    location: tuple[Source, Span] | None = None
+    context: str = ""
 
     def matches(self, ip: str, proto: str, port: int) -> bool:
         return self.ips.contains(ip) and self.ports.contains(proto, port)
@@ -93,12 +98,20 @@ class NetRule:
         return not (self.local_not is not None and self.local_not.matches(labels))
 
 
+@dataclass(frozen=True)
+class PolicyObject:
+    """What a collected policy keeps of its object (see ``model.egress.collect``)."""
+
+    kind: str
+    name: str
+
+
 @dataclass(eq=False)
 class Policy:
     """One policy (a Cilium ``specs`` entry is one policy each)."""
 
     system: str  # "kubernetes" | "cilium" | "calico"
-    obj: K8sObject
+    obj: K8sObject | PolicyObject
     namespace: str | None  # None: cluster-wide
     path: Path  # to the spec mapping
     selector: LabelSelector | CalicoSelector
@@ -114,10 +127,7 @@ class Policy:
     namespace_selector: LabelSelector | CalicoSelector | None = None
     selects_pods: bool = True  # False for host/node policies
     _sort_key: tuple[float, str] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def doc(self) -> Document:
-        return self.obj.doc
+    file: str = ""  # the path of the policy's file
 
     @property
     def label(self) -> str:

@@ -12,7 +12,7 @@ def egress_rows(model: NetworkModel, endpoints: list[str] | None = None) -> list
     rows = []
 
     def named(p: Any, w: Any) -> str:  # a policy in another file is named with its file
-        return p.label if p.doc.path == w.file else f"{p.label} ({p.doc.path})"
+        return p.label if p.file == w.file else f"{p.label} ({p.file})"
 
     for w in model.workloads:
         policies = model.egress_policies(w)

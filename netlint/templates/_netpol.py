@@ -13,7 +13,7 @@ from netlint.model.egress import (
 from netlint.model.netpol import NetRule, Policy
 from netlint.model.units import Units
 from netlint.options import ScanOptions
-from netlint.templates.base import Project, RuleContext
+from netlint.templates.base import Project, RuleContext, Violation
 from netlint.yamlnodes import Document
 
 RECORDS = "netpol"
@@ -36,6 +36,13 @@ def models(project: Project, ctx: RuleContext) -> list[NetworkModel]:
     """The scan's network models, one per join unit (``join-scope``)."""
     return shared_models(project.documents, ctx.shared, ctx.options.namespace,
                          project.records.get(RECORDS), units(ctx.options))
+
+
+def at_rule(rule: NetRule, message: str) -> Violation:
+    """A finding at a policy's rule (placed when the policy's record was collected)."""
+    if rule.location is None:
+        raise ValueError("a policy rule without a place")
+    return Violation(message=message, location=rule.location, context=rule.context)
 
 
 def rule_name(policy: Policy, rule: NetRule) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from netlint.model.cidrs import PortSet, covers_internet
 from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
-from netlint.templates._netpol import models, rule_name
+from netlint.templates._netpol import at_rule, models, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 
 SCOPE = "project"
@@ -37,19 +37,17 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
             if dns_only:
                 if not dns or r.ports.is_all():
                     continue
-                yield Violation(
-                    r.path,
+                yield at_rule(
+                    r,
                     f"{rule_name(p, r)} allows DNS ({dns.describe()}) to any destination: "
                     "a DNS-tunnelling path out of the cluster; allow port 53 only to the "
-                    "cluster DNS (kube-dns pods or its service CIDR)",
-                    doc=p.doc)
+                    "cluster DNS (kube-dns pods or its service CIDR)")
                 continue
             rest = r.ports if r.ports.is_all() else r.ports - DNS
             if not rest:
                 continue  # DNS only: the DNS rule reports it
-            yield Violation(
-                r.path,
+            yield at_rule(
+                r,
                 f"{rule_name(p, r)} allows egress to any destination on "
                 f"{rest.describe()}; list the destination CIDRs, or use FQDN policies "
-                "(Cilium toFQDNs, Calico domains) to allow-list API hosts",
-                doc=p.doc)
+                "(Cilium toFQDNs, Calico domains) to allow-list API hosts")

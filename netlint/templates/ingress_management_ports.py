@@ -7,7 +7,7 @@ from typing import Any
 
 from netlint.model.cidrs import PortSet, covers_internet
 from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
-from netlint.templates._netpol import models, parse_port_specs, rule_name
+from netlint.templates._netpol import at_rule, models, parse_port_specs, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 
 SCOPE = "project"
@@ -45,8 +45,7 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                         f"{opened.describe()})")
             else:
                 what = f"management port(s) {opened.describe()}"
-            yield Violation(
-                r.path,
+            yield at_rule(
+                r,
                 f"{rule_name(p, r)} allows ingress from {source} to {what}; restrict the "
-                "source to an admin network or bastion",
-                doc=p.doc)
+                "source to an admin network or bastion")

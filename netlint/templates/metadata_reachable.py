@@ -19,7 +19,7 @@ from typing import Any
 from netlint.model.egress import Endpoint, evaluate, metadata_endpoints, relative_file
 from netlint.model.netpol import NetRule, Policy
 from netlint.templates._netpol import COLLECT as COLLECT  # records, not documents
-from netlint.templates._netpol import models, rule_name
+from netlint.templates._netpol import at_rule, models, rule_name
 from netlint.templates.base import Project, RuleContext, Violation
 
 SCOPE = "project"
@@ -60,13 +60,13 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                 if d.policy is None or d.rule is None:
                     passed.append(ep)  # every Calico tier passes by default
                 else:
-                    elsewhere = ("" if d.policy.doc.path == w.file
-                                 else f" ({relative_file(w.file, d.policy.doc.path)})")
+                    elsewhere = ("" if d.policy.file == w.file
+                                 else f" ({relative_file(w.file, d.policy.file)})")
                     note(d.policy, d.rule, w.label + elsewhere, ep)
             if passed:
                 policies = [p for p in m.egress_policies(w)]
-                names = ", ".join(f"{p.label} ({relative_file(p.doc.path, w.file)})"
-                                  if p.doc.path != w.file
+                names = ", ".join(f"{p.label} ({relative_file(p.file, w.file)})"
+                                  if p.file != w.file
                                   else p.label for p in policies[:3])
                 yield Violation(
                     w.path,
@@ -86,10 +86,9 @@ def check_project(project: Project, params: Mapping[str, Any], ctx: RuleContext
                 d = evaluate(m.hypothetical(p), ep, None, m.tiers)
                 if d.allowed and d.policy is p and d.rule is not None:
                     note(p, d.rule, "the pods it selects", ep)
-    for p, r, who, eps in sorted(opened.values(), key=lambda e: (e[0].doc.path, e[1].path)):
+    for p, r, who, eps in sorted(opened.values(), key=lambda e: (e[0].file, e[1].path)):
         verb = "passes" if r.action == "pass" else "allows"
-        yield Violation(
-            r.path,
+        yield at_rule(
+            r,
             f"{rule_name(p, r)} {verb} {', '.join(who)} to reach the metadata endpoint(s) "
-            f"{', '.join(str(e) for e in eps)}; {block_hint(eps)}",
-            doc=p.doc)
+            f"{', '.join(str(e) for e in eps)}; {block_hint(eps)}")

@@ -35,6 +35,11 @@ class _Record:
     bindings: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
 
 
+# the record of every document without PSPs or RBAC for them (almost all): one shared
+# empty record, never changed, instead of three empty containers per document
+_NOTHING = _Record()
+
+
 def _grants_use(rule: Any) -> set[str]:
     if not isinstance(rule, Mapping):
         return set()
@@ -79,7 +84,7 @@ def _collect(doc: Document, options: ScanOptions) -> _Record:
                                                           else [])
                            if isinstance(s, Mapping) and s.get("kind") == "Group")
             record.bindings.append((obj.name, str(ref.get("name")), groups))
-    return record
+    return record if (record.psps or record.roles or record.bindings) else _NOTHING
 
 
 def _encode(record: _Record, source: Source) -> Any:
@@ -94,6 +99,8 @@ def _encode(record: _Record, source: Source) -> Any:
 def _decode(data: Any, source: Source) -> _Record:
     from netlint.cache import BadEntry
 
+    if data == {"psps": [], "roles": {}, "bindings": []}:
+        return _NOTHING
     try:
         record = _Record()
         for name, why, span in data["psps"]:
