@@ -262,3 +262,42 @@ spec:
 def test_calico_global_selector_never_selects_pods() -> None:
     sel = CalicoSelector.parse("global()")
     assert sel.valid and not sel.matches({"app": "web"}) and not sel.universal()
+
+
+def test_a_network_record_keeps_its_rules_places_not_its_document() -> None:
+    """Cross-file rules read records long after a file is checked: a policy's record
+    holds where each of its rules is (what a finding there needs), not the parse tree."""
+    import gc
+    import weakref
+
+    from netlint.model.egress import collect
+    from netlint.places import place
+
+    text = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: open, namespace: web}
+spec:
+  podSelector: {}
+  policyTypes: [Egress, Ingress]
+  egress:
+  - to:
+    - ipBlock: {cidr: 0.0.0.0/0}
+  ingress:
+  - {}
+"""
+    docs, error = parse_documents(Source("policy.yaml", text))
+    assert error is None
+    docs[0].kind = "kubernetes"
+    record = collect(docs[0])
+    (policy,) = record.policies
+    rules = [*policy.egress, *policy.ingress]
+    assert len(rules) == 2 and policy.file == "policy.yaml"
+    for rule in rules:
+        src, span, context = place(docs[0], rule.path)
+        assert rule.location == (src, span) and rule.context == context
+    document = weakref.ref(docs[0])
+    del docs
+    gc.collect()
+    assert document() is None
+    assert policy.label == "NetworkPolicy web/open"
