@@ -170,6 +170,8 @@ class Checker:
                         d.cache.clear()
         result.parsed = None
         result.records = records
+        if result.source is not None and not result.documents:
+            result.source.forget_lines()  # nothing of it is located any more
         if self.build_entries and entry.path != STDIN and not rendered:
             result.cache_entry = self._cache_entry(result, check)
             result.identity = (result.cache_entry["identity"] if result.cache_entry is not None

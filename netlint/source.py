@@ -78,6 +78,11 @@ class Source:
             self._line_starts = starts
         return self._line_starts
 
+    def forget_lines(self) -> None:
+        """Drop the line index (built again when a report shows a line): a checked file's
+        findings have their spans, and a large scan would hold an index per file."""
+        self._line_starts = None
+
     @property
     def line_count(self) -> int:
         return len(self._starts())

@@ -34,7 +34,7 @@ class PodViolation:
     rule_id: str
     control: str  # the upstream check id (rule params.control)
     levels: tuple[str, ...]  # the levels at which it counts at the configured version
-    message: str
+    message: str  # "" in plain scans (as ``context``): only the compliance views show it
     # where, for the compliance views; None in plain scans, where only the enforce rule
     # reads the records (placing every violation would cost a tenth of a scan)
     source: Source | None
@@ -170,11 +170,14 @@ def collect(doc: Document, options: ScanOptions) -> DocRecord:
                                               levels, v.message, src, span,
                                               v.context or context))
                 else:
+                    # only the enforce rule reads the records then, and only which controls
+                    # a pod fails at which levels: no message, and each control once
                     found.append(PodViolation(rule_id, str(params.get("control", rule_id)),
-                                              levels, v.message, None, None, v.context))
+                                              levels, "", None, None, ""))
         src, span = locate(doc, (*pod.obj.path, "kind"))
         record.pods.append(PodRecord(pod.obj.namespace(options.namespace), pod.obj.label,
-                                     src, span, tuple(found)))
+                                     src, span, tuple(found) if placed
+                                     else tuple(dict.fromkeys(found))))
     return record if record.pods or record.namespaces else _EMPTY
 
 
