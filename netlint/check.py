@@ -418,6 +418,11 @@ class Checker:
             findings.extend(self.check_documents(loaded.documents))
         if loaded.unclassified:
             self._check_unclassified(loaded, stats, findings)
+        kinds = plan.project_kinds()
+        if any(d.kind not in kinds for d in loaded.documents):
+            # Compose projects are checked: no cross-file rule reads them, and the network
+            # model the cross-file rules build next is the scan's peak of memory
+            loaded.documents = [d for d in loaded.documents if d.kind in kinds]
         if project_rules:
             findings.extend(self._project_findings(loaded, project_rules, contexts))
             # every rule has run: free the records, documents and per-scan models (a
