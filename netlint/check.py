@@ -428,6 +428,7 @@ class Checker:
             # every rule has run: free the records, documents and per-scan models (a
             # large scan's peak memory is reached while the findings are sorted later)
             loaded.records.clear()
+            loaded.record_parts = []  # the records' other holder
             loaded.documents = []
             loaded.context_documents = []
             plan.shared.clear()

@@ -188,7 +188,7 @@ class Engine:
         from netlint.fix.report import decode_fix, file_fixes, remaining_work
 
         cache = self.checker.cache
-        fixes = dict(result.fixes or {})
+        fixes = result.fixes  # the check step's, completed in place (one per finding)
         for path, work in remaining_work(result).items():
             source = result.sources.get(path)
             if source is None:
@@ -211,7 +211,6 @@ class Engine:
                         None if found[f] is None else found[f].encode()  # type: ignore[union-attr]
                         for f, _spec in work]])
             fixes.update(found)
-        result.fixes = fixes
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         return self.checker.check_documents(documents)
