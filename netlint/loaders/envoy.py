@@ -8,7 +8,7 @@ need the listeners of ``lds.yaml`` that use it.  The referenced path is the depl
 the bootstrap, or has its name and sits in the bootstrap's directory or (failing both) is
 the only file of the scan with that name.
 
-The index is built once per scan and kept in ``ctx.shared``.
+Rules that collect records while loading group the records with :func:`deployments`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from netlint.model.envoy import EnvoyConfig, dynamic_resource_paths, envoy_config
+from netlint.model.envoy import dynamic_resource_paths
 from netlint.yamlnodes import Document, Path
 
-SHARED_KEY = "envoy.index"
 T = TypeVar("T")
 
 
@@ -37,9 +36,6 @@ class EnvoyIndex:
     def related(self, doc: Document) -> list[Document]:
         """The documents deployed with ``doc`` (itself included)."""
         return self.groups.get(id(doc), [doc])
-
-    def related_configs(self, doc: Document) -> list[EnvoyConfig]:
-        return [envoy_config(d) for d in self.related(doc)]
 
 
 def _norm(path: str) -> str:
@@ -90,12 +86,3 @@ def deployments(items: Sequence[T], path_of: Callable[[T], str],
             merged = groups.setdefault(id(d), [])
             merged.extend(x for x in group if x not in merged)
     return groups, references
-
-
-def scan_index(shared: dict[str, object], documents: Iterable[Document]) -> EnvoyIndex:
-    """The index of this scan, built on first use."""
-    index = shared.get(SHARED_KEY)
-    if not isinstance(index, EnvoyIndex):
-        index = build_index(documents)
-        shared[SHARED_KEY] = index
-    return index

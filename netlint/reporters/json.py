@@ -115,15 +115,10 @@ def render_to(result: ScanResult, out: TextIO, include_suppressed: bool = False)
     out.write(head + "\n" if first else "\n  ]\n}\n")
 
 
-def _item_text(item: dict[str, Any]) -> str:
-    """``json.dumps(item, indent=2, ensure_ascii=False)`` at the depth of the findings list
-    (two levels in)."""
-    return "    " + indented_json(item, 2)
-
-
-# the text of one finding, key by key, as _item_text writes the dict _items builds: a warm
-# scan's report is tens of thousands of findings, and building a dict per finding to walk
-# it again cost more than the rest of the report (tests/test_reports.py compares the two)
+# the text of one finding, key by key: what json.dumps(indent=2) writes for the dict
+# _items builds, two levels in.  A warm scan's report is tens of thousands of findings,
+# and building a dict per finding to encode it cost more than the rest of the report
+# (tests/test_reports.py compares the two)
 _IN = ",\n      "
 
 
