@@ -176,41 +176,11 @@ class Engine:
                             rendered_inputs=(set(loaded.render.taken) if loaded.render
                                              else set()),
                             fixes=loaded.fixes)
-        if self.options.finding_fixes:
-            self._fix_the_rest(result)
+        if self.options.finding_fixes:  # the fixes the check step could not compute
+            from netlint.fix.report import complete_fixes
+
+            complete_fixes(result, self.checker.cache)
         return result
-
-    def _fix_the_rest(self, result: ScanResult) -> None:
-        """The fixes of the reported findings the check step could not fix on its own
-        parse (Compose and cross-file findings): from the cache while the file's text and
-        its findings there are what they were, else computed (parsing the file again)."""
-        from netlint.cache import encode_finding, text_hash
-        from netlint.fix.report import decode_fix, file_fixes, remaining_work
-
-        cache = self.checker.cache
-        fixes = result.fixes  # the check step's, completed in place (one per finding)
-        for path, work in remaining_work(result).items():
-            source = result.sources.get(path)
-            if source is None:
-                continue
-            text = source.text
-            key = [text_hash(text), [encode_finding(f) for f, _spec in work]]
-            stored = cache.report_fixes(path) if cache is not None else None
-            found = None
-            if (stored is not None and len(stored) == 3 and stored[:2] == key
-                    and isinstance(stored[2], list) and len(stored[2]) == len(work)):
-                try:
-                    found = {f: None if data is None else decode_fix(data)
-                             for (f, _spec), data in zip(work, stored[2], strict=True)}
-                except ValueError:
-                    found = None  # malformed: computed again and rewritten
-            if found is None:
-                found = file_fixes(path, text, work)
-                if cache is not None:
-                    cache.put_report_fixes(path, [*key, [
-                        None if found[f] is None else found[f].encode()  # type: ignore[union-attr]
-                        for f, _spec in work]])
-            fixes.update(found)
 
     def check_documents(self, documents: Iterable[Document]) -> list[Finding]:
         return self.checker.check_documents(documents)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from netlint.cache import ScanCache, encode_finding, text_hash
 from netlint.findings import Finding
 from netlint.fix.apply import _document_regions, _with_splice, order_ops, verify
 from netlint.fix.intended import applied
@@ -126,6 +127,34 @@ def finding_fixes(result: Any) -> dict[Finding, FindingFix]:
         out.update((f, fix) for f, fix in file_fixes(path, source.text, work).items()
                    if fix is not None)
     return out
+
+
+def complete_fixes(result: Any, cache: ScanCache | None) -> None:
+    """Add to ``result.fixes`` the fixes of the reported findings the check step could not
+    fix on its own parse (Compose and cross-file findings): from the cache while the
+    file's text and its findings there are what they were, else computed (parsing the
+    file again) and cached."""
+    for path, work in remaining_work(result).items():
+        source = result.sources.get(path)
+        if source is None:
+            continue
+        text = source.text
+        key = [text_hash(text), [encode_finding(f) for f, _spec in work]]
+        stored = cache.report_fixes(path) if cache is not None else None
+        found = None
+        if (stored is not None and len(stored) == 3 and stored[:2] == key
+                and isinstance(stored[2], list) and len(stored[2]) == len(work)):
+            try:
+                found = {f: None if data is None else decode_fix(data)
+                         for (f, _spec), data in zip(work, stored[2], strict=True)}
+            except ValueError:
+                found = None  # malformed: computed again and rewritten
+        if found is None:
+            found = file_fixes(path, text, work)
+            if cache is not None:
+                cache.put_report_fixes(path, [*key, [
+                    None if (fix := found[f]) is None else fix.encode() for f, _spec in work]])
+        result.fixes.update(found)
 
 
 def remaining_work(result: Any) -> dict[str, list[tuple[Finding, FixSpec]]]:
