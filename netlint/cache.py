@@ -181,6 +181,7 @@ class ScanCache:
         self.path = os.path.join(directory, f"{name}.json")
         self.project_path = os.path.join(directory, f"{name}.project.json")
         self.fixes_path = os.path.join(directory, f"{name}.fixes.json")
+        self.compose_path = os.path.join(directory, f"{name}.compose.json")
         self.name = name
         self._entries: dict[str, dict[str, Any]] | None = None
         # the entries this scan adds go straight to the next cache file, a temporary file
@@ -188,6 +189,7 @@ class ScanCache:
         # end, were 150 MB as nested lists and still 65 MB as JSON text
         self._writer: _EntryWriter | None = None
         self._new_project: dict[str, Any] | None = None
+        self._new_compose: dict[str, Any] | None = None
         self._fixes: dict[str, Any] | None = None  # path -> [text hash, work, fixes]
         self._fixes_changed = False
         self.hits = 0  # files taken from the cache (counted by the checker)
@@ -269,6 +271,20 @@ class ScanCache:
         self._new_project = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
                              "key": key, "findings": findings}
 
+    def compose(self, key: str) -> dict[str, Any] | None:
+        """What :meth:`put_compose` stored for a scan whose Compose documents had this key
+        (``<partition>.compose.json``; netlint/check_compose.py)."""
+        data = _read_json(self.compose_path)
+        if (isinstance(data, dict) and data.get("magic") == MAGIC
+                and data.get("format") == FORMAT and data.get("partition") == self.name
+                and data.get("key") == key and isinstance(data.get("value"), dict)):
+            return dict(data["value"])
+        return None
+
+    def put_compose(self, key: str, value: dict[str, Any]) -> None:
+        self._new_compose = {"magic": MAGIC, "format": FORMAT, "partition": self.name,
+                             "key": key, "value": value}
+
     def report_fixes(self, path: str) -> list[Any] | None:
         """What :meth:`put_report_fixes` stored for ``path``: the fixes of the findings
         the check step could not fix on its own parse (Compose and cross-file findings),
@@ -311,6 +327,9 @@ class ScanCache:
         if self._new_project is not None:
             _write_json(self.directory, self.project_path, self._new_project)
             self._new_project = None
+        if self._new_compose is not None:
+            _write_json(self.directory, self.compose_path, self._new_compose)
+            self._new_compose = None
         if self._fixes_changed and self._fixes is not None:
             # bounded like the entries: the files of the last scans that had such findings
             files = dict(list(self._fixes.items())[-MAX_ENTRIES:])
@@ -341,6 +360,7 @@ class ScanCache:
             _remove(full)
             _remove(full[:-len(".json")] + ".project.json")
             _remove(full[:-len(".json")] + ".fixes.json")
+            _remove(full[:-len(".json")] + ".compose.json")
 
 
 def _read_json(path: str) -> Any:

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from netlint import check_compose
 from netlint.cache import (
     BadEntry,
     FileText,
@@ -403,17 +404,36 @@ class Checker:
 
     def check_loaded(self, loaded: Loaded, stats: ScanStats) -> list[Finding]:
         """Every finding of the scan, before same-defect resolution and suppressions."""
-        assemble_compose(loaded, self.options, self.make_finding)
-        findings = list(loaded.findings)
         plan = self.plan
+        # the scan's Compose findings, from the cache while every input answers the same
+        # (netlint/check_compose.py): only when nothing but the Compose rules reads them
+        compose_key = (check_compose.compose_key(self.cache, loaded, self.options)
+                       if loaded.checked and "compose" not in plan.project_kinds() else None)
+        replayed = None
+        if compose_key is not None:
+            assert self.cache is not None
+            replayed = check_compose.replay(self.cache, compose_key, loaded, self.options)
+        assembled = None
+        before = len(loaded.findings)
+        if replayed is None:
+            assembled = assemble_compose(loaded, self.options, self.make_finding)
+        findings = list(loaded.findings)
         project_rules = plan.project_rules
         stats.rules_run = len([r for r in plan.rules.values() if r.template != "builtin"])
         contexts = plan.contexts
 
         if loaded.checked:  # the rest ran while loading; Compose projects are whole now
             findings.extend(loaded.rule_findings)
-            findings.extend(self.check_documents(
-                d for d in loaded.documents if d.kind == "compose"))
+            if replayed is not None:
+                findings.extend(replayed)
+            else:
+                composed = self.check_documents(
+                    d for d in loaded.documents if d.kind == "compose")
+                findings.extend(composed)
+                if compose_key is not None:
+                    assert self.cache is not None
+                    check_compose.store(self.cache, compose_key, assembled,
+                                        loaded.findings[before:], composed, self.options)
         else:
             findings.extend(self.check_documents(loaded.documents))
         if loaded.unclassified:

@@ -233,29 +233,41 @@ def add_file(loaded: Loaded, stats: ScanStats, result: FileResult) -> None:
     loaded.record_parts.append((result.entry, result.records, result.identity))
 
 
-def assemble_compose(loaded: Loaded, options: ScanOptions, make: FindingMaker) -> None:
+def assemble_compose(loaded: Loaded, options: ScanOptions, make: FindingMaker) -> Any:
     """Replace the Compose documents by one merged document per Compose project
-    (base + override files, includes, extends, interpolation); see loaders/compose.py."""
+    (base + override files, includes, extends, interpolation); see loaders/compose.py.
+    Returns the loader's ``Assembled`` (None: nothing to assemble)."""
     if not any(d.kind == "compose" and not d.cache.get("compose_assembled")
                for d in loaded.documents):
-        return
+        return None
     from netlint.loaders.compose import assemble_projects
 
-    roots = None
-    if not options.compose_allow_outside:
-        roots = loaded.scan_roots if loaded.scan_roots is not None else scan_roots(["."])
     done = assemble_projects(loaded.documents, options.compose_ignore_env,
-                             options.max_file_size, roots)
+                             options.max_file_size, compose_roots(loaded, options))
     loaded.documents = done.documents
-    known = {s.path for s in loaded.sources}
-    added = [s for s in done.sources if s.path not in known]
-    loaded.sources.extend(added)
-    for source in added:  # files that Compose includes or extends
-        loaded.suppressions.extend(comment_suppressions(source))
+    add_compose_sources(loaded, done.sources)
     loaded.substituted.update(done.substituted)
     for path, message in done.errors:
         loaded.findings.append(make("internal-error", path, Span(1, 1, 1, 1),
                                     message + "; please report this"))
+    return done
+
+
+def compose_roots(loaded: Loaded, options: ScanOptions) -> list[str] | None:
+    """Where files that Compose references may be read from (None: anywhere)."""
+    if options.compose_allow_outside:
+        return None
+    return loaded.scan_roots if loaded.scan_roots is not None else scan_roots(["."])
+
+
+def add_compose_sources(loaded: Loaded, sources: Iterable[Source]) -> None:
+    """Files that Compose includes or extends join the scan's sources (reports show
+    them) with their suppression comments."""
+    known = {s.path for s in loaded.sources}
+    added = [s for s in sources if s.path not in known]
+    loaded.sources.extend(added)
+    for source in added:
+        loaded.suppressions.extend(comment_suppressions(source))
 
 
 def scan_roots(paths: Iterable[str]) -> list[str]:

@@ -303,7 +303,8 @@ def test_context_scan_uses_the_cache(tree: Path, tmp_path: Path) -> None:
 
 def _cache_file(directory: Path) -> Path:
     files = [p for p in directory.iterdir()
-             if p.suffix == ".json" and not p.name.endswith((".project.json", ".fixes.json"))]
+             if p.suffix == ".json" and not p.name.endswith(
+                 (".project.json", ".fixes.json", ".compose.json"))]
     assert len(files) == 1
     return files[0]
 
@@ -404,12 +405,15 @@ def test_the_cache_is_bounded(tree: Path, tmp_path: Path,
     for version in ("v1.25", "v1.26", "v1.27", "v1.28"):
         _scan([tree], tmp_path / "cache", pss_version=version, finding_fixes=True)
     files = [p for p in (tmp_path / "cache").iterdir()
-             if p.suffix == ".json" and not p.name.endswith((".project.json", ".fixes.json"))]
+             if p.suffix == ".json" and not p.name.endswith(
+                 (".project.json", ".fixes.json", ".compose.json"))]
     assert len(files) == 2
     assert len([p for p in (tmp_path / "cache").iterdir()
                 if p.name.endswith(".project.json")]) <= 2
     fixes = [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".fixes.json")]
     assert 1 <= len(fixes) <= 2
+    composed = [p for p in (tmp_path / "cache").iterdir() if p.name.endswith(".compose.json")]
+    assert 1 <= len(composed) <= 2
     for path in [*files, *fixes]:
         assert len(json.loads(path.read_text())["files"]) <= 3
 

@@ -52,6 +52,7 @@ MODULE_STEPS = {
     "netlint.loaders.envoy": "rules",
     "netlint.plan": "check",
     "netlint.check": "check",
+    "netlint.check_compose": "check",  # the Compose findings kept by the cache
     "netlint.parallel": "check",
     "netlint.redaction": "check",  # environment values out of findings
     "netlint.resolve": "resolve",

@@ -115,6 +115,11 @@ class Assembled:
     # variables substituted from the environment or env files (name -> value): reports
     # show their template instead (netlint/redaction.py)
     substituted: dict[str, str] = field(default_factory=dict)
+    # every answer the file system gave, and every variable looked up, while assembling:
+    # the same answers (FileSystem.unchanged) make the same projects (netlint/check.py
+    # reuses the Compose results of an earlier scan then)
+    answers: dict[str, Any] = field(default_factory=dict)
+    looked_up: set[str] = field(default_factory=set)
 
 
 def assemble_projects(documents: list[Document], ignore_env: bool = False,
@@ -142,11 +147,12 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
             built.append((doc, None))
             continue
         files = loader.project_files(doc) if id(doc) in first_compose else None
-        key = "|".join(map(_real, files)) if files else f"doc:{id(doc)}"
+        key = "|".join(map(loader.fs.real, files)) if files else f"doc:{id(doc)}"
         if key in done:
             continue
         done.add(key)
-        alone = _real(doc.source.path) if files is None and id(doc) in first_compose else None
+        alone = (loader.fs.real(doc.source.path)
+                 if files is None and id(doc) in first_compose else None)
         try:
             built.append((loader.project(doc, files), alone))
             shadow = loader.shadowed_document(doc)
@@ -159,6 +165,8 @@ def assemble_projects(documents: list[Document], ignore_env: bool = False,
     # a scanned file that another project includes is checked as part of that project
     out.extend(d for d, alone in built if alone is None or alone not in loader.included)
     result.sources = loader.extra_sources
+    result.answers = loader.fs.answers
+    result.looked_up = loader.looked_up
     # a value written in a Compose file (a default such as ``${TAG:-latest}``) is public
     # already: only values found nowhere in the project's files are hidden
     texts = [d.source.text for d in documents if d.kind == "compose"]
@@ -174,12 +182,88 @@ class _RecordingEnv(dict):  # type: ignore[type-arg]
 
     used: dict[str, str]
 
+    looked_up: set[str]
+
     def get(self, key: Any, default: Any = None) -> Any:
+        self.looked_up.add(key)
         value = dict.get(self, key)
         if value is None:
             return default
         self.used[key] = value
         return value
+
+
+class FileSystem:
+    """The loader's view of the file system, which remembers every answer it gave (a real
+    path, whether a file exists, a file's text or bytes by hash, or why it cannot be
+    read): what a project is made of besides the scanned files.  :meth:`unchanged` asks
+    again.  Interpolation variables are remembered apart (``_Loader.looked_up``)."""
+
+    def __init__(self, max_file_size: int) -> None:
+        self.max_file_size = max_file_size
+        self.answers: dict[str, Any] = {}  # "<question>\0<path>" -> its answer
+
+    def real(self, path: str) -> str:
+        real = os.path.realpath(path)
+        self.answers.setdefault(f"real\0{path}", real)
+        return real
+
+    def isfile(self, path: str) -> bool:
+        found = os.path.isfile(path)
+        self.answers.setdefault(f"isfile\0{path}", found)
+        return found
+
+    def source(self, path: str) -> Any:
+        """The file as a Source (its display path), or a ReadProblem."""
+        from netlint.discovery import FileEntry, ReadProblem, display_path, read_source
+
+        got = read_source(FileEntry(path, display_path(path)), self.max_file_size)
+        self.answers.setdefault(f"source\0{path}", _digest(
+            got.message if isinstance(got, ReadProblem) else got.text,
+            isinstance(got, ReadProblem)))
+        return got
+
+    def data(self, path: str) -> Any:
+        """The file's bytes, or a ReadProblem."""
+        from netlint.discovery import ReadProblem, read_regular
+
+        got = read_regular(path, self.max_file_size)
+        self.answers.setdefault(f"data\0{path}", _digest(
+            got.message if isinstance(got, ReadProblem) else got,
+            isinstance(got, ReadProblem)))
+        return got
+
+    @classmethod
+    def unchanged(cls, answers: Mapping[str, Any], max_file_size: int
+                  ) -> dict[str, Source] | None:
+        """Whether every question gets the answer it got before; then the Compose files
+        read (path -> Source) as they are now, else None."""
+        fs = cls(max_file_size)
+        sources: dict[str, Source] = {}
+        for key, answer in answers.items():
+            question, _, path = key.partition("\0")
+            if question == "real":
+                fs.real(path)
+            elif question == "isfile":
+                fs.isfile(path)
+            elif question == "source":
+                got = fs.source(path)
+                if isinstance(got, Source):
+                    sources[path] = got
+            elif question == "data":
+                fs.data(path)
+            else:
+                return None
+            if fs.answers.get(key) != answer:
+                return None
+        return sources
+
+
+def _digest(content: str | bytes, problem: bool) -> str:
+    import hashlib
+
+    data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    return ("problem:" if problem else "") + hashlib.sha256(data).hexdigest()
 
 
 class _Loader:
@@ -188,10 +272,12 @@ class _Loader:
         self.ignore_env = ignore_env
         self.roots = roots
         self.max_file_size = max_file_size
+        self.fs = FileSystem(max_file_size)
+        self.looked_up: set[str] = set()  # interpolation variables, set or not
         self.scanned: dict[str, Document] = {}
         for doc in documents:
             if doc.kind == "compose" and doc.source.path != "<stdin>":
-                self.scanned.setdefault(_real(doc.source.path), doc)
+                self.scanned.setdefault(self.fs.real(doc.source.path), doc)
         self.files: dict[str, tuple[Source, Any] | str] = {}
         self.envs: dict[tuple[str, ...], dict[str, str]] = {}
         self.extra_sources: list[Source] = []
@@ -214,19 +300,19 @@ class _Loader:
         if name not in DEFAULT_FILES and name not in OVERRIDE_FILES:
             return None
         folder = os.path.dirname(path) or "."
-        base = next((f for f in DEFAULT_FILES if os.path.isfile(os.path.join(folder, f))), None)
+        base = next((f for f in DEFAULT_FILES if self.fs.isfile(os.path.join(folder, f))), None)
         if base is None:
             return None
-        override = next((f for f in OVERRIDE_FILES if os.path.isfile(os.path.join(folder, f))),
+        override = next((f for f in OVERRIDE_FILES if self.fs.isfile(os.path.join(folder, f))),
                         None)
         files = [os.path.join(folder, base)] + ([os.path.join(folder, override)]
                                                 if override else [])
-        real = _real(path)
-        return files if any(_real(f) == real for f in files) else None
+        real = self.fs.real(path)
+        return files if any(self.fs.real(f) == real for f in files) else None
 
     def read(self, path: str) -> tuple[Source, Any] | str:
         """A Compose file's source and root value, or why it cannot be read."""
-        real = _real(path)
+        real = self.fs.real(path)
         hit = self.files.get(real)
         if hit is not None:
             return hit
@@ -239,13 +325,13 @@ class _Loader:
             result = refused
         elif len(self.files) >= MAX_EXTRA_FILES:
             result = "too many referenced files"
-        elif not os.path.isfile(path):
+        elif not self.fs.isfile(path):
             result = "file not found"
         else:
-            from netlint.discovery import FileEntry, ReadProblem, display_path, read_source
+            from netlint.discovery import ReadProblem
             from netlint.yamlnodes import parse_documents
 
-            source = read_source(FileEntry(path, display_path(path)), self.max_file_size)
+            source = self.fs.source(path)
             if isinstance(source, ReadProblem):
                 result = source.message
             else:
@@ -273,10 +359,10 @@ class _Loader:
 
     def env_file_problem(self, path: str) -> str:
         """Why the env file ``path`` cannot be read ("" when it can)."""
-        refused = self.refused(_real(path))
+        refused = self.refused(self.fs.real(path))
         if refused:
             return refused
-        return "" if os.path.isfile(path) else "file not found"
+        return "" if self.fs.isfile(path) else "file not found"
 
     def env(self, folder: str, env_files: tuple[str, ...] = ()) -> dict[str, str]:
         """Interpolation values: the env files (paths; default: ``folder``/.env), then
@@ -285,19 +371,20 @@ class _Loader:
         hit = self.envs.get(key)
         if hit is not None:
             return hit
-        from netlint.discovery import ReadProblem, read_regular
+        from netlint.discovery import ReadProblem
 
         values: dict[str, str] = {}
         for path in env_files or (os.path.join(folder, ".env"),):
             if self.env_file_problem(path):
                 continue  # reported by include(); a missing default .env is normal
-            data = read_regular(path, self.max_file_size)
+            data = self.fs.data(path)
             if not isinstance(data, ReadProblem):
                 values.update(parse_dotenv(data.decode("utf-8", errors="replace"), values))
         if not self.ignore_env:
             values.update(os.environ)
         recording = _RecordingEnv(values)
         recording.used = self.substituted
+        recording.looked_up = self.looked_up
         self.envs[key] = recording
         return recording
 
@@ -342,7 +429,7 @@ class _Loader:
                     continue
                 source, value = got
                 if i == 0:
-                    scanned = self.scanned.get(_real(path))
+                    scanned = self.scanned.get(self.fs.real(path))
                     first = scanned if scanned is not None else doc
                 part = self.model(source, value, env, problems, 0, ())
                 model = part if model is None else merge(model, part)
@@ -369,11 +456,11 @@ class _Loader:
             resolved = new_map()
             for name in services:
                 resolved[name] = self.extended(source, services, name, env, problems,
-                                               ((_real(source.path), name),))
+                                               ((self.fs.real(source.path), name),))
                 resolved.pos[name] = services.pos[name]
             model["services"] = resolved
         if "include" in model:
-            self.include(source, model, problems, depth, (*chain, _real(source.path)))
+            self.include(source, model, problems, depth, (*chain, self.fs.real(source.path)))
         return model
 
     def extended(self, source: Source, services: YMap, name: Any, env: Mapping[str, str],
@@ -415,7 +502,7 @@ class _Loader:
             problems.append(Problem(*where, f"service '{name}' extends unknown service "
                             f"'{base_name}'" + (f" of '{file}'" if file else "")))
             return local
-        key = (_real(base_source.path), base_name)
+        key = (self.fs.real(base_source.path), base_name)
         if key in stack or len(stack) > 20:
             problems.append(Problem(*where, f"service '{name}': extends forms a cycle through "
                             f"'{base_name}'"))
@@ -470,12 +557,12 @@ class _Loader:
                                     "fetched; its services are not checked"))
                     continue
                 path = _relative(source, p)
-                if _real(path) in chain or depth >= MAX_INCLUDE_DEPTH:
+                if self.fs.real(path) in chain or depth >= MAX_INCLUDE_DEPTH:
                     problems.append(Problem(*where, f"include '{p}' forms a cycle or nests too "
                                     "deep; not followed"))
                     continue
                 got = self.read(path)
-                self.included.add(_real(path))
+                self.included.add(self.fs.real(path))
                 if isinstance(got, str):
                     problems.append(Problem(*where, f"included file '{p}' cannot be read "
                                     f"({got}); its services are not checked"))
@@ -495,7 +582,7 @@ class _Loader:
                 env = self.env(folder, env_paths)
                 # each file is modelled once per scan and set of values: a file included
                 # from many places (7 files of 12 includes each) is not loaded again per path
-                key = (_real(path), id(env))
+                key = (self.fs.real(path), id(env))
                 part = self.models.get(key)
                 if part is None:
                     part = self.model(got[0], got[1], env, problems, depth + 1, chain)
@@ -544,16 +631,12 @@ class _Loader:
                     item = item.get("path")
                 if not isinstance(item, str) or is_unresolved(item) or src.path == "<stdin>":
                     continue
-                if not os.path.isfile(_relative(src, item)):
+                if not self.fs.isfile(_relative(src, item)):
                     problems.append(Problem(src, span, f"service '{name}': env_file '{item}' "
                                     "does not exist; the variables it sets are not checked"))
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def _real(path: str) -> str:
-    return os.path.realpath(path)
 
 
 def _relative(source: Source, path: str) -> str:
