@@ -25,6 +25,7 @@ scans never see a half-written cache (the last writer wins; each is complete).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -148,29 +149,24 @@ class Hit:
     readable: bool  # False: the file could not be read when it was cached (no source)
 
 
-class FileText(Source):
-    """The text of a file the cache answered for, read only when a reporter shows it (the
-    text and SARIF reports read the files with findings; JSON and GitHub none).  Its
-    signature was checked an instant before; a file replaced since then is read as it
-    is now, as a cold scan's report would show a file replaced after it was parsed."""
+def file_text(path: str, entry: FileEntry, max_size: int, digest: str | None) -> Source:
+    """The source of a file that was read (and checked) already, its text read again only
+    if a reporter shows it (the text and SARIF reports read the files with findings; JSON
+    and GitHub none).  See :func:`reread`."""
+    source = Source(path, "")
+    source.forget_text(functools.partial(reread, entry, max_size, digest))
+    return source
 
-    def __init__(self, path: str, entry: FileEntry, max_size: int) -> None:
-        self.path = path
-        self._line_starts = None
-        self._entry = entry
-        self._max_size = max_size
-        self._text: str | None = None
 
-    @property  # type: ignore[override]
-    def text(self) -> str:
-        if self._text is None:
-            source = read_source(self._entry, self._max_size)
-            self._text = source.text if isinstance(source, Source) else ""
-        return self._text
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self._text = value
+def reread(entry: FileEntry, max_size: int, digest: str | None) -> str:
+    """The text of ``entry`` read again.  With ``digest`` (its hash when it was checked) a
+    file changed since then reads as empty text, never as a text the findings were not
+    computed on; without it (the cache entry of a file unreadable then), as it is now."""
+    source = read_source(entry, max_size)
+    text = source.text if isinstance(source, Source) else ""
+    if digest is not None and text_hash(text) != digest:
+        return ""
+    return text
 
 
 class ScanCache:
@@ -234,15 +230,16 @@ class ScanCache:
         self._add(path, {**entry, "sig": now, "racy": _racy(now)})
         return Hit(entry, text, True)
 
-    def put(self, path: str, entry: dict[str, Any], text: str | None) -> None:
-        """Remember ``entry`` for ``path`` (its signature and text hash are added here)."""
+    def put(self, path: str, entry: dict[str, Any], digest: str | None) -> None:
+        """Remember ``entry`` for ``path``; ``digest``: the hash of the text it was made
+        from (None: unreadable).  The file's signature is added here."""
         try:
             now = signature(os.stat(path))
         except OSError:
             return
         entry["sig"] = now
         entry["racy"] = _racy(now)
-        entry["hash"] = text_hash(text) if text is not None else None
+        entry["hash"] = digest
         old = self._load().get(path)
         if old is not None and old.get("sig") == now and not entry["racy"] and (
                 {k: v for k, v in old.items() if k != "used"}

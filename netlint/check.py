@@ -22,13 +22,14 @@ from typing import Any
 from netlint import check_compose
 from netlint.cache import (
     BadEntry,
-    FileText,
     Hit,
     ScanCache,
     decode_finding,
     decode_suppression,
     encode_finding,
     encode_suppression,
+    file_text,
+    reread,
     text_hash,
 )
 from netlint.discovery import STDIN, FileEntry, ReadProblem, discover, read_source
@@ -171,12 +172,25 @@ class Checker:
                         d.cache.clear()
         result.parsed = None
         result.records = records
-        if result.source is not None and not result.documents:
-            result.source.forget_lines()  # nothing of it is located any more
-        if self.build_entries and entry.path != STDIN and not rendered:
+        stored = self.build_entries and entry.path != STDIN and not rendered
+        if stored:
             result.cache_entry = self._cache_entry(result, check)
             result.identity = (result.cache_entry["identity"] if result.cache_entry is not None
                                else self._identity(result, None))
+        source = result.source
+        if source is not None and not result.documents:
+            if not result.unclassified and entry.path != STDIN and not rendered \
+                    and source.mapper is None:
+                # nothing of it is located any more: its text is read again if a report
+                # shows it (and only while it is still the text checked), not held to the
+                # end of the scan
+                result.digest = text_hash(source.text)
+                source.forget_text(functools.partial(
+                    reread, entry, self.options.max_file_size, result.digest))
+            else:
+                source.forget_lines()  # the line index is rebuilt if a report needs it
+        if stored and source is not None and result.digest is None:
+            result.digest = text_hash(source.text)
         return result
 
     def _fixes(self, result: FileResult) -> dict[Finding, Any]:
@@ -198,7 +212,7 @@ class Checker:
         for result in results:
             if cache is not None and result.cache_entry is not None:
                 cache.put(os.path.abspath(result.entry.path), result.cache_entry,
-                          result.source.text if result.source is not None else None)
+                          result.digest)
                 result.cache_entry = None
             add_file(loaded, stats, result)
         self.complete_records(loaded, parse=False)
@@ -353,7 +367,10 @@ class Checker:
         if hit.text is not None:
             source = Source(display, hit.text)
         elif hit.readable:
-            source = FileText(display, entry, self.options.max_file_size)
+            digest = data.get("hash")
+            if digest is not None and type(digest) is not str:
+                raise BadEntry
+            source = file_text(display, entry, self.options.max_file_size, digest)
         result = FileResult(entry, stats, source)
         if not context:  # a context file's findings and suppressions are never reported
             result.findings = [decode_finding(f, display) for f in data["findings"]]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # The one line model of every position netlint shows: libyaml's, where the parser's marks
 # come from.  A line ends at CR LF, LF, CR, NEL (U+0085), LINE SEPARATOR (U+2028) or
@@ -82,6 +83,27 @@ class Source:
         """Drop the line index (built again when a report shows a line): a checked file's
         findings have their spans, and a large scan would hold an index per file."""
         self._line_starts = None
+
+    def forget_text(self, reread: Callable[[], str]) -> None:
+        """Drop the text and the line index; ``reread()`` gives the text again when it is
+        asked for (a reporter showing a line).  The source object stays what every
+        document, record and place of the file points at, so nothing else holds the
+        text: a large scan does not keep every checked file's text, nor does a worker
+        send it back.  ``reread`` must be picklable (worker processes)."""
+        self.__dict__.pop("text", None)
+        self._line_starts = None
+        self._reread = reread
+
+    if not TYPE_CHECKING:  # typed as the field it stands in for
+
+        def __getattr__(self, name: str) -> Any:
+            # called only for what the instance lacks: the text of a forgotten source
+            reread = self.__dict__.get("_reread")
+            if name != "text" or reread is None:
+                raise AttributeError(name)
+            text = reread()
+            self.text = text
+            return text
 
     @property
     def line_count(self) -> int:
