@@ -149,7 +149,7 @@ class Hit:
     readable: bool  # False: the file could not be read when it was cached (no source)
 
 
-def file_text(path: str, entry: FileEntry, max_size: int, digest: str | None) -> Source:
+def file_text(path: str, entry: FileEntry, max_size: int, digest: str) -> Source:
     """The source of a file that was read (and checked) already, its text read again only
     if a reporter shows it (the text and SARIF reports read the files with findings; JSON
     and GitHub none).  See :func:`reread`."""
@@ -158,15 +158,13 @@ def file_text(path: str, entry: FileEntry, max_size: int, digest: str | None) ->
     return source
 
 
-def reread(entry: FileEntry, max_size: int, digest: str | None) -> str:
-    """The text of ``entry`` read again.  With ``digest`` (its hash when it was checked) a
-    file changed since then reads as empty text, never as a text the findings were not
-    computed on; without it (the cache entry of a file unreadable then), as it is now."""
+def reread(entry: FileEntry, max_size: int, digest: str) -> str:
+    """The text of ``entry`` read again; a file changed since it was checked (its text no
+    longer hashes to ``digest``) reads as empty text, never as a text the findings were
+    not computed on."""
     source = read_source(entry, max_size)
     text = source.text if isinstance(source, Source) else ""
-    if digest is not None and text_hash(text) != digest:
-        return ""
-    return text
+    return text if text_hash(text) == digest else ""
 
 
 class ScanCache:
@@ -219,6 +217,8 @@ class ScanCache:
         stored_hash = entry.get("hash")
         if stored_hash is None:  # could not be read when cached: only the signature tells
             return Hit(entry, None, False) if same_sig else None
+        if not isinstance(stored_hash, str):
+            return None  # a corrupt entry: ignored and rewritten
         if same_sig:
             return Hit(entry, None, True)
         text = read_text()

@@ -367,10 +367,8 @@ class Checker:
         if hit.text is not None:
             source = Source(display, hit.text)
         elif hit.readable:
-            digest = data.get("hash")
-            if digest is not None and type(digest) is not str:
-                raise BadEntry
-            source = file_text(display, entry, self.options.max_file_size, digest)
+            # the entry's hash is a string: the cache's lookup checked it
+            source = file_text(display, entry, self.options.max_file_size, data["hash"])
         result = FileResult(entry, stats, source)
         if not context:  # a context file's findings and suppressions are never reported
             result.findings = [decode_finding(f, display) for f in data["findings"]]

@@ -118,7 +118,8 @@ class FileResult:
     # what the file gives the cross-file rules, as a short string (see check.py)
     identity: str = ""
     cache_entry: dict[str, Any] | None = None  # to store in the cache (check.py decides)
-    digest: str | None = None  # the hash of the source's text, when the cache stores it
+    # the hash of the source's text: for the cache entry, and to re-read a forgotten text
+    digest: str | None = None
     # every document of the file in order, as parsed: for computing the findings' fixes
     # while the parse is at hand (check.py); dropped before the result leaves the check
     parsed: list[Document] | None = None
